@@ -1,0 +1,92 @@
+package templates
+
+import "time"
+
+// Data is what every email template is given. Every message kind receives
+// the same structure; fields that do not apply are empty.
+type Data struct {
+	// Kind is the message kind: "j1", "h1", "reminder-2m", ...
+	Kind string
+	// Subject is the rendered subject, for the HTML <title>; empty while the
+	// subject itself is rendered.
+	Subject string
+	// Recipient is who the message is for.
+	Recipient Recipient
+	// Session is the session the message is about.
+	Session Session
+	// TimeLeft says when the session starts, seen from the moment the
+	// message is built: "dans une heure", "dans 20 minutes", "demain à 17 h".
+	TimeLeft string
+	// Soon is true when TimeLeft is a duration ("dans 20 minutes") rather
+	// than a day and a time.
+	Soon bool
+	// UnsubscribeURL is the page where the recipient leaves the session.
+	UnsubscribeURL string
+}
+
+// Recipient is the person a message is for.
+type Recipient struct {
+	Name  string
+	Email string
+}
+
+// Session is a session as the templates show it, its times already written
+// in French in the configured time zone.
+type Session struct {
+	ID          int64
+	Title       string
+	Description string
+	Location    string
+	URL         string
+	Kind        KindWords
+	// When is the whole span: "mercredi 17 novembre 2021 de 17 h à 17 h 30".
+	When string
+	// Day is the date of the start: "mercredi 17 novembre 2021".
+	Day string
+	// StartClock is the time of the start: "17 h".
+	StartClock string
+	// TimeZone names the zone of the times when it is not Paris time
+	// ("heure de Paris" otherwise).
+	TimeZone string
+	// Online and OnSite say whether there is a link to join and a place.
+	Online bool
+	OnSite bool
+}
+
+// SessionInput is a session as stored, before it is written in French.
+type SessionInput struct {
+	ID          int64
+	Kind        string
+	Title       string
+	Description string
+	Location    string
+	URL         string
+	StartsAt    time.Time
+	EndsAt      *time.Time
+}
+
+// NewSession writes a session's times and kind in French, in loc.
+func NewSession(in SessionInput, loc *time.Location) Session {
+	start := in.StartsAt.In(loc)
+	return Session{
+		ID:          in.ID,
+		Title:       in.Title,
+		Description: in.Description,
+		Location:    in.Location,
+		URL:         in.URL,
+		Kind:        Words(in.Kind),
+		When:        Span(in.StartsAt, in.EndsAt, loc),
+		Day:         Day(start),
+		StartClock:  Clock(start),
+		TimeZone:    zoneName(loc),
+		Online:      in.URL != "",
+		OnSite:      in.Location != "",
+	}
+}
+
+func zoneName(loc *time.Location) string {
+	if loc.String() == "Europe/Paris" {
+		return "heure de Paris"
+	}
+	return "fuseau " + loc.String()
+}

@@ -1,0 +1,57 @@
+package templates
+
+// KindWords are the words that name a kind of session with the right
+// article and gender, so that templates never build them by hand.
+type KindWords struct {
+	// Name is the bare noun: "atelier", "table ronde".
+	Name string
+	// Label starts with a capital: "Atelier", "Table ronde".
+	Label string
+	// The is the noun with its definite article: "l’atelier", "le webinaire".
+	The string
+	// TheCap is The with a capital: "L’atelier", "Le webinaire".
+	TheCap string
+	// This is the noun with its demonstrative: "cet atelier", "cette formation".
+	This string
+	// To is the noun after "à": "à l’atelier", "au webinaire".
+	To string
+	// Of is the noun after "de": "de l’atelier", "du webinaire".
+	Of string
+}
+
+var kindWords = map[string]KindWords{
+	"atelier": {
+		Name: "atelier", Label: "Atelier", The: "l’atelier", TheCap: "L’atelier",
+		This: "cet atelier", To: "à l’atelier", Of: "de l’atelier",
+	},
+	"webinaire": {
+		Name: "webinaire", Label: "Webinaire", The: "le webinaire", TheCap: "Le webinaire",
+		This: "ce webinaire", To: "au webinaire", Of: "du webinaire",
+	},
+	"formation": {
+		Name: "formation", Label: "Formation", The: "la formation", TheCap: "La formation",
+		This: "cette formation", To: "à la formation", Of: "de la formation",
+	},
+	"table-ronde": {
+		Name: "table ronde", Label: "Table ronde", The: "la table ronde", TheCap: "La table ronde",
+		This: "cette table ronde", To: "à la table ronde", Of: "de la table ronde",
+	},
+	"portes-ouvertes": {
+		Name: "journée portes ouvertes", Label: "Journée portes ouvertes",
+		The: "la journée portes ouvertes", TheCap: "La journée portes ouvertes",
+		This: "cette journée portes ouvertes", To: "à la journée portes ouvertes",
+		Of: "de la journée portes ouvertes",
+	},
+}
+
+// Words returns the words of a session kind; an unknown kind is named
+// "session", which fits every sentence of the templates.
+func Words(kind string) KindWords {
+	if w, ok := kindWords[kind]; ok {
+		return w
+	}
+	return KindWords{
+		Name: "session", Label: "Session", The: "la session", TheCap: "La session",
+		This: "cette session", To: "à la session", Of: "de la session",
+	}
+}

@@ -1,0 +1,149 @@
+// Package templates holds the words rappel sends and shows: the emails (a
+// text and an HTML part each, the subject defined in the text template), the
+// web pages, and the French formatting of dates, times and kinds of session
+// they use. Everything is embedded and parsed once, at start.
+package templates
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	htmltemplate "html/template"
+	"io"
+	"io/fs"
+	"strings"
+	texttemplate "text/template"
+)
+
+//go:embed email/*.tmpl pages/*.tmpl
+var files embed.FS
+
+// SubjectMax is the longest subject, in characters, so that it fits on one
+// header line (RFC 5322 recommends 78).
+const SubjectMax = 78
+
+// Email is a rendered message.
+type Email struct {
+	Subject string
+	Text    string
+	HTML    string
+}
+
+type emailTemplates struct {
+	text *texttemplate.Template
+	html *htmltemplate.Template
+}
+
+// Set is the parsed templates.
+type Set struct {
+	emails map[string]emailTemplates
+	pages  *htmltemplate.Template
+}
+
+// Emails lists the message templates every set must have.
+var Emails = []string{"j1", "h1", "reminder"}
+
+// Load parses the embedded templates.
+func Load() (*Set, error) {
+	return load(files)
+}
+
+func load(fsys fs.FS) (*Set, error) {
+	set := &Set{emails: map[string]emailTemplates{}}
+	for _, name := range Emails {
+		t, err := parseEmail(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		set.emails[name] = t
+	}
+	pages, err := htmltemplate.New("pages").Funcs(funcs).ParseFS(fsys, "pages/*.tmpl")
+	if err != nil {
+		return nil, fmt.Errorf("parse page templates: %w", err)
+	}
+	set.pages = pages
+	return set, nil
+}
+
+var funcs = map[string]any{
+	"subject": subject,
+}
+
+func parseEmail(fsys fs.FS, name string) (emailTemplates, error) {
+	text, err := texttemplate.New(name).Funcs(funcs).ParseFS(fsys, "email/layout.txt.tmpl", "email/"+name+".txt.tmpl")
+	if err != nil {
+		return emailTemplates{}, fmt.Errorf("parse email template %s: %w", name, err)
+	}
+	html, err := htmltemplate.New(name).Funcs(funcs).ParseFS(fsys, "email/layout.html.tmpl", "email/"+name+".html.tmpl")
+	if err != nil {
+		return emailTemplates{}, fmt.Errorf("parse email template %s: %w", name, err)
+	}
+	for _, block := range []string{"subject", "text"} {
+		if text.Lookup(block) == nil {
+			return emailTemplates{}, fmt.Errorf("email template %s: no %q block", name, block)
+		}
+	}
+	if html.Lookup("html") == nil {
+		return emailTemplates{}, fmt.Errorf("email template %s: no \"html\" block", name)
+	}
+	return emailTemplates{text: text, html: html}, nil
+}
+
+// RenderEmail renders the message name for d.
+func (s *Set) RenderEmail(name string, d Data) (Email, error) {
+	t, ok := s.emails[name]
+	if !ok {
+		return Email{}, fmt.Errorf("render email: no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.text.ExecuteTemplate(&buf, "subject", d); err != nil {
+		return Email{}, fmt.Errorf("render subject of %s: %w", name, err)
+	}
+	d.Subject = Typography(strings.Join(strings.Fields(buf.String()), " "))
+	buf.Reset()
+	if err := t.text.ExecuteTemplate(&buf, "text", d); err != nil {
+		return Email{}, fmt.Errorf("render text of %s: %w", name, err)
+	}
+	text := Typography(tidyText(buf.String()))
+	buf.Reset()
+	if err := t.html.ExecuteTemplate(&buf, "html", d); err != nil {
+		return Email{}, fmt.Errorf("render html of %s: %w", name, err)
+	}
+	return Email{Subject: d.Subject, Text: text, HTML: Typography(buf.String())}, nil
+}
+
+// RenderPage writes the web page name.
+func (s *Set) RenderPage(w io.Writer, name string, data any) error {
+	if err := s.pages.ExecuteTemplate(w, name, data); err != nil {
+		return fmt.Errorf("render page %s: %w", name, err)
+	}
+	return nil
+}
+
+// tidyText trims the spaces templates leave at line ends and keeps at most
+// one blank line in a row.
+func tidyText(s string) string {
+	lines := strings.Split(s, "\n")
+	out := make([]string, 0, len(lines))
+	blank := true
+	for _, l := range lines {
+		l = strings.TrimRight(l, " \t")
+		if l == "" {
+			if blank {
+				continue
+			}
+			blank = true
+		} else {
+			blank = false
+		}
+		out = append(out, l)
+	}
+	return strings.TrimRight(strings.Join(out, "\n"), "\n") + "\n"
+}
+
+// subject joins a prefix and a title with a dash, shortening the title so
+// that the whole fits in SubjectMax characters.
+func subject(prefix, title string) string {
+	room := SubjectMax - len([]rune(prefix)) - len(" — ")
+	return prefix + " — " + Truncate(strings.TrimSpace(title), max(room, 10))
+}
