@@ -1,0 +1,247 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// Delivery statuses.
+const (
+	DeliveryPending = "pending"
+	DeliverySent    = "sent"
+	DeliveryFailed  = "failed"
+	DeliverySkipped = "skipped"
+)
+
+// Reasons a delivery was skipped, stored in deliveries.skip_reason.
+const (
+	ReasonPastAtSignup     = "past_at_signup"
+	ReasonSessionStarted   = "session_started"
+	ReasonTooLate          = "too_late"
+	ReasonSuperseded       = "superseded"
+	ReasonSessionChanged   = "session_changed"
+	ReasonSessionCancelled = "session_cancelled"
+	ReasonRescheduled      = "rescheduled"
+	ReasonUnsubscribed     = "unsubscribed"
+)
+
+// NextDue returns when the next pending delivery falls due, or ok false when
+// none is pending, with the database's clock at the same instant: the caller
+// sleeps for the difference, whatever its own clock says.
+func (s *Store) NextDue(ctx context.Context) (due, dbNow time.Time, ok bool, err error) {
+	var row struct {
+		Due *time.Time `db:"due"`
+		Now time.Time  `db:"now"`
+	}
+	err = s.db.GetContext(ctx, &row, `
+		SELECT min(next_attempt_at) AS due, now() AS now
+		FROM deliveries
+		WHERE status = 'pending'`)
+	if err != nil {
+		return time.Time{}, time.Time{}, false, fmt.Errorf("read next due time: %w", err)
+	}
+	if row.Due == nil {
+		return time.Time{}, row.Now, false, nil
+	}
+	return *row.Due, row.Now, true, nil
+}
+
+// ClaimParams describes one claim of due work.
+type ClaimParams struct {
+	Limit int
+	// Lease is how long the claim protects the deliveries from other
+	// replicas; past it, they are due again.
+	Lease time.Duration
+	// Token identifies this claim: only writes carrying it count.
+	Token string
+	// Worker names the replica, for the operators.
+	Worker string
+}
+
+// Claimed is a claimed delivery, before its details are read again.
+type Claimed struct {
+	ID        int64 `db:"id"`
+	SessionID int64 `db:"session_id"`
+}
+
+// ClaimDue claims up to Limit due deliveries, oldest first, skipping those
+// another replica is claiming at the same moment. Their next_attempt_at
+// moves to the end of the lease, which takes them out of the due set.
+func (s *Store) ClaimDue(ctx context.Context, p ClaimParams) ([]Claimed, error) {
+	var out []Claimed
+	err := s.db.SelectContext(ctx, &out, `
+		WITH due AS (
+			SELECT id
+			FROM deliveries
+			WHERE status = 'pending' AND next_attempt_at <= now()
+			ORDER BY next_attempt_at
+			LIMIT $1
+			FOR UPDATE SKIP LOCKED
+		)
+		UPDATE deliveries d SET
+			next_attempt_at = now() + make_interval(secs => $2),
+			claim_token = $3,
+			claimed_by = $4,
+			updated_at = now()
+		FROM due
+		WHERE d.id = due.id
+		RETURNING d.id, d.session_id`,
+		p.Limit, p.Lease.Seconds(), p.Token, p.Worker)
+	if err != nil {
+		return nil, fmt.Errorf("claim due deliveries: %w", err)
+	}
+	return out, nil
+}
+
+// DueDelivery is a claimed delivery with everything needed to decide and to
+// build the message, read under the session's fence.
+type DueDelivery struct {
+	ID              int64     `db:"id"`
+	SignupID        int64     `db:"signup_id"`
+	SessionID       int64     `db:"session_id"`
+	Kind            string    `db:"kind"`
+	ScheduleVersion int       `db:"schedule_version"`
+	DueAt           time.Time `db:"due_at"`
+	Attempts        int       `db:"attempts"`
+	Email           string    `db:"email"`
+	Name            string    `db:"name"`
+	SignupStatus    string    `db:"signup_status"`
+	Session         Session   `db:"session"`
+	LaterDue        bool      `db:"later_due"`
+	DBNow           time.Time `db:"db_now"`
+}
+
+// LoadClaimed reads again, after the fence is held, the deliveries of one
+// claim that are still this claim's and still pending.
+func (f *Fence) LoadClaimed(ctx context.Context, token string, ids []int64) ([]DueDelivery, error) {
+	if err := f.connect(ctx); err != nil {
+		return nil, err
+	}
+	var out []DueDelivery
+	err := sqlx.SelectContext(ctx, f.conn, &out, `
+		SELECT
+			d.id,
+			d.signup_id,
+			d.session_id,
+			d.kind,
+			d.schedule_version,
+			d.due_at,
+			d.attempts,
+			sub.email,
+			sub.name,
+			g.status AS signup_status,
+			s.id AS "session.id",
+			s.kind AS "session.kind",
+			s.title AS "session.title",
+			s.description AS "session.description",
+			s.location AS "session.location",
+			s.url AS "session.url",
+			s.starts_at AS "session.starts_at",
+			s.ends_at AS "session.ends_at",
+			s.status AS "session.status",
+			s.schedule_version AS "session.schedule_version",
+			s.schedule_changed_at AS "session.schedule_changed_at",
+			s.created_at AS "session.created_at",
+			s.updated_at AS "session.updated_at",
+			EXISTS (
+				SELECT 1 FROM deliveries l
+				WHERE l.signup_id = d.signup_id
+				  AND l.schedule_version = d.schedule_version
+				  AND l.id <> d.id
+				  AND l.kind ~ '`+reminderKindPattern+`'
+				  AND l.due_at > d.due_at
+				  AND l.due_at <= now()
+			) AS later_due,
+			now() AS db_now
+		FROM deliveries d
+		JOIN signups g ON g.id = d.signup_id
+		JOIN subscribers sub ON sub.id = g.subscriber_id
+		JOIN sessions s ON s.id = d.session_id
+		WHERE d.id = ANY($1) AND d.claim_token = $2 AND d.status = 'pending'
+		ORDER BY d.id`, pq.Array(ids), token)
+	if err != nil {
+		f.drop()
+		return nil, fmt.Errorf("read claimed deliveries: %w", err)
+	}
+	return out, nil
+}
+
+// Outcome is what became of one claimed delivery.
+type Outcome struct {
+	ID    int64
+	Token string
+	// Status is sent, failed, skipped, or pending for a retry at RetryAt.
+	Status     string
+	SkipReason string
+	Error      string
+	// At is when the SMTP server accepted the message, on the database's clock.
+	At        time.Time
+	RetryAt   time.Time
+	Attempted bool
+}
+
+// RecordOutcomes writes a batch of outcomes in one statement. Only rows
+// still held by the same claim are written: a replica whose lease was taken
+// over writes nothing. It returns how many rows matched.
+func (s *Store) RecordOutcomes(ctx context.Context, outcomes []Outcome) (int64, error) {
+	if len(outcomes) == 0 {
+		return 0, nil
+	}
+	n := len(outcomes)
+	ids, tokens, statuses := make([]int64, n), make([]string, n), make([]string, n)
+	reasons, errs, ats, retries := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	attempted := make([]bool, n)
+	for i, o := range outcomes {
+		ids[i], tokens[i], statuses[i], reasons[i], errs[i] = o.ID, o.Token, o.Status, o.SkipReason, o.Error
+		ats[i], retries[i], attempted[i] = formatTime(o.At), formatTime(o.RetryAt), o.Attempted
+	}
+	res, err := s.db.ExecContext(ctx, `
+		UPDATE deliveries d SET
+			status = o.status,
+			sent_at = CASE WHEN o.status = 'sent' THEN nullif(o.at, '')::timestamptz END,
+			skip_reason = nullif(o.skip_reason, ''),
+			last_error = coalesce(nullif(o.error, ''), d.last_error),
+			attempts = d.attempts + CASE WHEN o.attempted THEN 1 ELSE 0 END,
+			next_attempt_at = CASE WHEN o.status = 'pending' THEN nullif(o.retry_at, '')::timestamptz
+			                       ELSE d.next_attempt_at END,
+			claim_token = NULL,
+			updated_at = now()
+		FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
+		            $6::text[], $7::text[], $8::bool[])
+			AS o(id, token, status, skip_reason, error, at, retry_at, attempted)
+		WHERE d.id = o.id AND d.claim_token = o.token::uuid`,
+		pq.Array(ids), pq.Array(tokens), pq.Array(statuses), pq.Array(reasons), pq.Array(errs),
+		pq.Array(ats), pq.Array(retries), pq.Array(attempted))
+	if err != nil {
+		return 0, fmt.Errorf("record delivery outcomes: %w", interpretError(err))
+	}
+	return res.RowsAffected()
+}
+
+// ReleaseClaim gives back claimed deliveries that were not attempted (on a
+// graceful stop), so that any replica can send them at once.
+func (s *Store) ReleaseClaim(ctx context.Context, token string, ids []int64) error {
+	_, err := s.db.ExecContext(ctx, `
+		UPDATE deliveries SET
+			next_attempt_at = greatest(due_at, now()),
+			claim_token = NULL,
+			updated_at = now()
+		WHERE id = ANY($1) AND claim_token = $2 AND status = 'pending'`, pq.Array(ids), token)
+	if err != nil {
+		return fmt.Errorf("release claimed deliveries: %w", err)
+	}
+	return nil
+}
+
+// formatTime writes an instant for a text[] cast to timestamptz; the zero
+// time becomes NULL.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}

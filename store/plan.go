@@ -1,0 +1,108 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// reminderKindPattern matches the kinds of reminder deliveries, as opposed
+// to notices (confirmation, cancellation, reschedule).
+const reminderKindPattern = `^(j1|h1|reminder-)`
+
+// SessionSchedule is what the planner needs of a session.
+type SessionSchedule struct {
+	ID              int64     `db:"id"`
+	StartsAt        time.Time `db:"starts_at"`
+	ScheduleVersion int       `db:"schedule_version"`
+	Open            bool      `db:"open"`
+}
+
+// PlannedReminder is one reminder of one session at one schedule version,
+// to be created for each confirmed sign-up of the session.
+type PlannedReminder struct {
+	SessionID       int64
+	ScheduleVersion int
+	Kind            string
+	DueAt           time.Time
+}
+
+// PlanFunc computes the reminders of the sessions given; it runs inside the
+// planning transaction, so it must not block.
+type PlanFunc func(sessions []SessionSchedule) []PlannedReminder
+
+// PlanDeliveries creates the deliveries of every sign-up marked for
+// planning, for at most limit sessions, in one transaction and two
+// set-based statements. The session rows are locked shared, so that a
+// change of schedule waits for the plan to commit and then marks the
+// sign-ups again. A reminder already due when the sign-up was confirmed (or
+// the session moved) is recorded as skipped. It returns the number of
+// sessions handled; fewer than limit means nothing is left.
+func (s *Store) PlanDeliveries(ctx context.Context, limit int, plan PlanFunc) (int, error) {
+	var n int
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var sessions []SessionSchedule
+		err := tx.SelectContext(ctx, &sessions, `
+			SELECT id, starts_at, schedule_version, status = 'scheduled' AND starts_at > now() AS open
+			FROM sessions
+			WHERE id IN (SELECT DISTINCT session_id FROM signups WHERE needs_plan LIMIT $1)
+			ORDER BY id
+			FOR SHARE`, limit)
+		if err != nil {
+			return fmt.Errorf("read sessions to plan: %w", err)
+		}
+		n = len(sessions)
+		if n == 0 {
+			return nil
+		}
+		return insertPlanned(ctx, tx, sessions, plan(sessions))
+	})
+	if err != nil {
+		return 0, fmt.Errorf("plan deliveries: %w", err)
+	}
+	return n, nil
+}
+
+func insertPlanned(ctx context.Context, tx *sqlx.Tx, sessions []SessionSchedule, planned []PlannedReminder) error {
+	ids := make([]int64, len(sessions))
+	for i, s := range sessions {
+		ids[i] = s.ID
+	}
+	var (
+		pSession = make([]int64, len(planned))
+		pVersion = make([]int64, len(planned))
+		pKind    = make([]string, len(planned))
+		pDue     = make([]string, len(planned))
+	)
+	for i, p := range planned {
+		pSession[i], pVersion[i], pKind[i] = p.SessionID, int64(p.ScheduleVersion), p.Kind
+		pDue[i] = p.DueAt.UTC().Format(time.RFC3339Nano)
+	}
+	_, err := tx.ExecContext(ctx, `
+		WITH marked AS (
+			UPDATE signups SET needs_plan = false
+			WHERE needs_plan AND session_id = ANY($1::bigint[])
+			RETURNING id, session_id, status, confirmed_at
+		),
+		plan AS (
+			SELECT * FROM unnest($2::bigint[], $3::int[], $4::text[], $5::text[]::timestamptz[])
+				AS p(session_id, schedule_version, kind, due_at)
+		)
+		INSERT INTO deliveries (signup_id, session_id, kind, schedule_version, due_at, next_attempt_at, status, skip_reason)
+		SELECT m.id, p.session_id, p.kind, p.schedule_version, p.due_at, p.due_at,
+			CASE WHEN p.due_at <= greatest(m.confirmed_at, s.schedule_changed_at) THEN 'skipped' ELSE 'pending' END,
+			CASE WHEN p.due_at <= greatest(m.confirmed_at, s.schedule_changed_at) THEN 'past_at_signup' END
+		FROM marked m
+		JOIN plan p ON p.session_id = m.session_id
+		JOIN sessions s ON s.id = p.session_id AND s.schedule_version = p.schedule_version
+		WHERE m.status = 'confirmed'
+		ON CONFLICT (signup_id, kind, schedule_version) DO NOTHING`,
+		pq.Array(ids), pq.Array(pSession), pq.Array(pVersion), pq.Array(pKind), pq.Array(pDue))
+	if err != nil {
+		return fmt.Errorf("insert planned deliveries: %w", interpretError(err))
+	}
+	return nil
+}

@@ -1,0 +1,280 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Session statuses.
+const (
+	SessionScheduled = "scheduled"
+	SessionCancelled = "cancelled"
+)
+
+// Kinds lists the session kinds, in the order they are shown to people.
+var Kinds = []string{"atelier", "webinaire", "formation", "table-ronde", "portes-ouvertes"}
+
+// ErrCancelled is returned when a change targets a cancelled session.
+var ErrCancelled = errors.New("session cancelled")
+
+// Session is one event agents sign up for.
+type Session struct {
+	ID                int64      `db:"id"`
+	Kind              string     `db:"kind"`
+	Title             string     `db:"title"`
+	Description       string     `db:"description"`
+	Location          string     `db:"location"`
+	URL               string     `db:"url"`
+	StartsAt          time.Time  `db:"starts_at"`
+	EndsAt            *time.Time `db:"ends_at"`
+	Status            string     `db:"status"`
+	ScheduleVersion   int        `db:"schedule_version"`
+	ScheduleChangedAt time.Time  `db:"schedule_changed_at"`
+	CreatedAt         time.Time  `db:"created_at"`
+	UpdatedAt         time.Time  `db:"updated_at"`
+}
+
+const sessionColumns = `
+	id,
+	kind,
+	title,
+	description,
+	location,
+	url,
+	starts_at,
+	ends_at,
+	status,
+	schedule_version,
+	schedule_changed_at,
+	created_at,
+	updated_at`
+
+// SessionParams describes a new session.
+type SessionParams struct {
+	Kind        string
+	Title       string
+	Description string
+	Location    string
+	URL         string
+	StartsAt    time.Time
+	EndsAt      *time.Time
+}
+
+// CreateSession stores a new session.
+func (s *Store) CreateSession(ctx context.Context, p SessionParams) (Session, error) {
+	if err := p.Validate(); err != nil {
+		return Session{}, err
+	}
+	var out Session
+	err := s.db.GetContext(ctx, &out, `
+		INSERT INTO sessions (kind, title, description, location, url, starts_at, ends_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)
+		RETURNING`+sessionColumns,
+		p.Kind, p.Title, p.Description, p.Location, p.URL, p.StartsAt, p.EndsAt)
+	if err != nil {
+		return Session{}, fmt.Errorf("create session: %w", interpretError(err))
+	}
+	return out, nil
+}
+
+// SessionByID reads one session.
+func (s *Store) SessionByID(ctx context.Context, id int64) (Session, error) {
+	var out Session
+	err := s.db.GetContext(ctx, &out, `SELECT`+sessionColumns+` FROM sessions WHERE id = $1`, id)
+	if err != nil {
+		return Session{}, fmt.Errorf("read session %d: %w", id, interpretError(err))
+	}
+	return out, nil
+}
+
+// SessionFilter selects sessions for a listing.
+type SessionFilter struct {
+	// IncludePast lists sessions already over too.
+	IncludePast bool
+}
+
+// Sessions lists sessions by start time: by default those not over yet.
+func (s *Store) Sessions(ctx context.Context, f SessionFilter) ([]Session, error) {
+	var out []Session
+	err := s.db.SelectContext(ctx, &out, `
+		SELECT`+sessionColumns+`
+		FROM sessions
+		WHERE $1 OR coalesce(ends_at, starts_at) > now()
+		ORDER BY starts_at, id`, f.IncludePast)
+	if err != nil {
+		return nil, fmt.Errorf("list sessions: %w", err)
+	}
+	return out, nil
+}
+
+// SessionChanges holds the fields to change; nil leaves a field as it is.
+type SessionChanges struct {
+	Kind        *string
+	Title       *string
+	Description *string
+	Location    *string
+	URL         *string
+	StartsAt    *time.Time
+	EndsAt      *time.Time
+}
+
+// UpdateSession applies changes under the session's fence. Moving the start
+// raises the schedule version: reminders planned for the old time are
+// dropped and the scheduler plans them again for the new time.
+func (s *Store) UpdateSession(ctx context.Context, id int64, c SessionChanges) (Session, bool, error) {
+	var out Session
+	var moved bool
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		cur, err := lockSessionForChange(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if cur.Status == SessionCancelled {
+			return ErrCancelled
+		}
+		next := c.apply(cur)
+		if err := next.params().Validate(); err != nil {
+			return err
+		}
+		moved = !next.StartsAt.Equal(cur.StartsAt)
+		out, err = saveSession(ctx, tx, next, moved)
+		if err != nil || !moved {
+			return err
+		}
+		return replanSession(ctx, tx, id)
+	})
+	if err != nil {
+		return Session{}, false, fmt.Errorf("update session %d: %w", id, err)
+	}
+	return out, moved, nil
+}
+
+func (c SessionChanges) apply(cur Session) Session {
+	next := cur
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&next.Kind, c.Kind)
+	set(&next.Title, c.Title)
+	set(&next.Description, c.Description)
+	set(&next.Location, c.Location)
+	set(&next.URL, c.URL)
+	if c.StartsAt != nil {
+		next.StartsAt = *c.StartsAt
+		// A session moved keeps its length unless a new end is given.
+		if c.EndsAt == nil && cur.EndsAt != nil {
+			end := cur.EndsAt.Add(next.StartsAt.Sub(cur.StartsAt))
+			next.EndsAt = &end
+		}
+	}
+	if c.EndsAt != nil {
+		next.EndsAt = c.EndsAt
+	}
+	return next
+}
+
+func (cur Session) params() SessionParams {
+	return SessionParams{
+		Kind: cur.Kind, Title: cur.Title, Description: cur.Description,
+		Location: cur.Location, URL: cur.URL, StartsAt: cur.StartsAt, EndsAt: cur.EndsAt,
+	}
+}
+
+func saveSession(ctx context.Context, tx *sqlx.Tx, next Session, moved bool) (Session, error) {
+	var out Session
+	err := tx.GetContext(ctx, &out, `
+		UPDATE sessions SET
+			kind = $2,
+			title = $3,
+			description = $4,
+			location = $5,
+			url = $6,
+			starts_at = $7,
+			ends_at = $8,
+			schedule_version = schedule_version + CASE WHEN $9 THEN 1 ELSE 0 END,
+			schedule_changed_at = CASE WHEN $9 THEN now() ELSE schedule_changed_at END,
+			updated_at = now()
+		WHERE id = $1
+		RETURNING`+sessionColumns,
+		next.ID, next.Kind, next.Title, next.Description, next.Location, next.URL,
+		next.StartsAt, next.EndsAt, moved)
+	if err != nil {
+		return Session{}, interpretError(err)
+	}
+	return out, nil
+}
+
+// replanSession drops the pending reminders of older schedules and marks the
+// confirmed sign-ups for planning.
+func replanSession(ctx context.Context, tx *sqlx.Tx, id int64) error {
+	if _, err := tx.ExecContext(ctx, `
+		UPDATE deliveries SET
+			status = 'skipped',
+			skip_reason = 'rescheduled',
+			claim_token = NULL,
+			updated_at = now()
+		WHERE session_id = $1
+		  AND status = 'pending'
+		  AND kind ~ '`+reminderKindPattern+`'
+		  AND schedule_version < (SELECT schedule_version FROM sessions WHERE id = $1)`, id); err != nil {
+		return fmt.Errorf("drop reminders of the old schedule: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `
+		UPDATE signups SET needs_plan = true
+		WHERE session_id = $1 AND status = 'confirmed'`, id); err != nil {
+		return fmt.Errorf("mark sign-ups for planning: %w", err)
+	}
+	return nil
+}
+
+// CancelSession cancels a session under its fence: once it returns, no
+// reminder of the session is being sent or will be.
+func (s *Store) CancelSession(ctx context.Context, id int64) (Session, error) {
+	var out Session
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		cur, err := lockSessionForChange(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if cur.Status == SessionCancelled {
+			return ErrCancelled
+		}
+		if err := tx.GetContext(ctx, &out, `
+			UPDATE sessions SET status = 'cancelled', updated_at = now()
+			WHERE id = $1
+			RETURNING`+sessionColumns, id); err != nil {
+			return interpretError(err)
+		}
+		_, err = tx.ExecContext(ctx, `
+			UPDATE deliveries SET
+				status = 'skipped',
+				skip_reason = 'session_cancelled',
+				claim_token = NULL,
+				updated_at = now()
+			WHERE session_id = $1 AND status = 'pending'`, id)
+		return err
+	})
+	if err != nil {
+		return Session{}, fmt.Errorf("cancel session %d: %w", id, err)
+	}
+	return out, nil
+}
+
+// lockSessionForChange takes the session's fence exclusively (waiting for
+// the sends in flight for it to end) and then its row.
+func lockSessionForChange(ctx context.Context, tx *sqlx.Tx, id int64) (Session, error) {
+	if err := lockFenceExclusive(ctx, tx, id); err != nil {
+		return Session{}, err
+	}
+	var cur Session
+	if err := tx.GetContext(ctx, &cur, `SELECT`+sessionColumns+` FROM sessions WHERE id = $1 FOR UPDATE`, id); err != nil {
+		return Session{}, interpretError(err)
+	}
+	return cur, nil
+}

@@ -1,0 +1,5 @@
+package storetest
+
+import "os"
+
+func lookupEnv() string { return os.Getenv(EnvVar) }
