@@ -1,0 +1,168 @@
+package scheduler_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/mail"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dinum/rappel/notify"
+	"github.com/dinum/rappel/notify/smtptest"
+	"github.com/dinum/rappel/scheduler"
+	"github.com/dinum/rappel/store"
+	"github.com/dinum/rappel/store/storetest"
+	"github.com/dinum/rappel/templates"
+	"github.com/dinum/rappel/token"
+)
+
+// testBundle is a database, an SMTP server, and what it takes to run
+// schedulers against them.
+type testBundle struct {
+	ctx  context.Context
+	st   *store.Store
+	dsn  string
+	smtp *smtptest.Server
+	loc  *time.Location
+}
+
+func setup(t *testing.T) *testBundle {
+	t.Helper()
+	st, dsn := storetest.NewStore(t)
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testBundle{ctx: context.Background(), st: st, dsn: dsn, smtp: smtptest.Start(t, smtptest.Options{}), loc: loc}
+}
+
+// workerOpts tune one scheduler.
+type workerOpts struct {
+	Reminders string
+	MaxLate   string
+}
+
+// startWorker runs a scheduler, with its own pool and LISTEN connection as
+// a replica would have, until the test ends.
+func (b *testBundle) startWorker(t *testing.T, o workerOpts) {
+	t.Helper()
+	if o.Reminders == "" {
+		o.Reminders = scheduler.DefaultReminders
+	}
+	reminders, err := scheduler.ParseReminders(o.Reminders)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := scheduler.ApplyMaxLate(reminders, o.MaxLate); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(b.ctx, b.dsn, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sender, err := notify.NewSMTP(notify.SMTPConfig{Host: b.smtp.Host, Port: b.smtp.Port, TLS: notify.TLSNone, Timeout: 10 * time.Second, Connections: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	ctx, cancel := context.WithCancel(b.ctx)
+	changes, err := store.Listen(ctx, b.dsn, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := scheduler.New(scheduler.Config{Reminders: reminders, Location: b.loc, Concurrency: 4, ClaimBatch: 50, ChunkSize: 20},
+		st, newComposer(t, b.loc), sender, logger)
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx, changes) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("scheduler: %v", err)
+		}
+		sender.Close()
+		st.Close()
+	})
+}
+
+func newComposer(t *testing.T, loc *time.Location) *notify.Composer {
+	t.Helper()
+	tpl, err := templates.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, _ := token.NewSigner([][]byte{[]byte(strings.Repeat("k", 32))})
+	from, _ := mail.ParseAddress("DINUM <rappels@example.gouv.fr>")
+	public, _ := url.Parse("https://rappel.example.gouv.fr")
+	c, err := notify.NewComposer(notify.ComposerConfig{From: from, PublicURL: public, Location: loc, Templates: tpl, Tokens: signer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func (b *testBundle) session(t *testing.T, start time.Time) store.Session {
+	t.Helper()
+	s, err := b.st.CreateSession(b.ctx, store.SessionParams{
+		Kind: "webinaire", Title: "Open data et territoires, quel accompagnement pour les collectivités locales ?",
+		StartsAt: start, URL: "https://app.livestorm.co/dinum-12/open-data",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func (b *testBundle) subscribe(t *testing.T, sessionID int64, emails ...string) []store.Signup {
+	t.Helper()
+	var out []store.Signup
+	for _, e := range emails {
+		g, _, err := b.st.Subscribe(b.ctx, store.SubscribeParams{SessionID: sessionID, Email: e, Name: "Agent " + e[:1], Source: "cli"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// deliveries maps "kind status[:reason]" to a count, for one session.
+func (b *testBundle) deliveries(t *testing.T, sessionID int64) map[string]int {
+	t.Helper()
+	rows, err := b.st.SessionDeliveries(b.ctx, sessionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]int{}
+	for _, r := range rows {
+		key := r.Kind + " " + r.Status
+		if r.SkipReason != nil {
+			key += ":" + *r.SkipReason
+		}
+		out[key]++
+	}
+	return out
+}
+
+// waitFor polls cond until it holds or the timeout passes.
+func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("still not %s after %s", what, timeout)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func emails(n int, domain string) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("agent%03d@%s", i, domain)
+	}
+	return out
+}

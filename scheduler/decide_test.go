@@ -1,0 +1,78 @@
+package scheduler
+
+import (
+	"testing"
+	"time"
+
+	"github.com/dinum/rappel/store"
+)
+
+func TestDecide(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	h1 := candidate{Due: start.Add(-time.Hour), Start: start, MaxLate: 15 * time.Minute, SessionOpen: true, SignupOpen: true}
+	tests := []struct {
+		name       string
+		now        time.Time
+		c          func(candidate) candidate
+		wantSend   bool
+		wantReason string
+	}{
+		{"OnTime", h1.Due, nil, true, ""},
+		{"LateWithinLimit", h1.Due.Add(14 * time.Minute), nil, true, ""},
+		{"TooLate", h1.Due.Add(16 * time.Minute), nil, false, store.ReasonTooLate},
+		{"Started", start, nil, false, store.ReasonSessionStarted},
+		{"SessionChanged", h1.Due, func(c candidate) candidate { c.SessionOpen = false; return c }, false, store.ReasonSessionChanged},
+		{"Unsubscribed", h1.Due, func(c candidate) candidate { c.SignupOpen = false; return c }, false, store.ReasonUnsubscribed},
+		{"LaterOneDue", h1.Due, func(c candidate) candidate { c.LaterDue = true; return c }, false, store.ReasonSuperseded},
+		{"StartedWinsOverLateness", start.Add(time.Hour), nil, false, store.ReasonSessionStarted},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := h1
+			if tt.c != nil {
+				c = tt.c(c)
+			}
+			send, reason := decide(tt.now, c)
+			if send != tt.wantSend || reason != tt.wantReason {
+				t.Errorf("decide = %v, %q; want %v, %q", send, reason, tt.wantSend, tt.wantReason)
+			}
+		})
+	}
+}
+
+func TestOneShot(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 12, 1, 9, 0, 0, 500_000_000, time.UTC)
+	o := oneShot{at: at}
+	if got := o.Next(at.Add(-time.Millisecond)); !got.Equal(at) {
+		t.Errorf("Next before = %s, want the exact instant %s", got, at)
+	}
+	if got := o.Next(at); !got.IsZero() {
+		t.Errorf("Next at = %s, want zero (never again)", got)
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	t.Parallel()
+	p := RetryPolicy{}
+	p.setDefaults()
+	nominal := p.Base
+	for n := 1; n <= 12; n++ {
+		d := p.backoff(n)
+		if d < nominal*8/10 || d > nominal*12/10 {
+			t.Errorf("backoff(%d) = %s, want %s ± 20 %%", n, d, nominal)
+		}
+		nominal = min(nominal*2, p.Max)
+	}
+}
+
+func TestChunkBySession(t *testing.T) {
+	t.Parallel()
+	claimed := []store.Claimed{{ID: 1, SessionID: 7}, {ID: 2, SessionID: 8}, {ID: 3, SessionID: 7}, {ID: 4, SessionID: 7}}
+	got := chunkBySession(claimed, 2)
+	if len(got) != 3 || got[0].sessionID != 7 || len(got[0].ids) != 2 || got[1].sessionID != 8 || got[2].ids[0] != 4 {
+		t.Errorf("chunks = %+v", got)
+	}
+}

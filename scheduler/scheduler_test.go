@@ -1,0 +1,289 @@
+package scheduler_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dinum/rappel/notify/smtptest"
+	"github.com/dinum/rappel/scheduler"
+	"github.com/dinum/rappel/store"
+)
+
+// onTime is how late a reminder may arrive in these tests: DESIGN.md aims
+// at under a second, and a loaded CI machine must still keep it.
+const onTime = time.Second
+
+// checkOnTime fails for a message accepted before its due instant or more
+// than onTime after it.
+func checkOnTime(t *testing.T, m smtptest.Message, due time.Time) {
+	t.Helper()
+	late := m.At.Sub(due)
+	if late < -5*time.Millisecond || late > onTime {
+		t.Errorf("message to %v accepted %s after its due time, want within [0, %s]", m.To, late, onTime)
+	}
+}
+
+func TestH1SentAtItsDueTime(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	start := time.Now().Add(time.Hour + 3*time.Second).Truncate(time.Millisecond)
+	s := b.session(t, start)
+	b.subscribe(t, s.ID, "marie@example.gouv.fr", "jean@example.gouv.fr", "lea@example.gouv.fr")
+	b.startWorker(t, workerOpts{})
+
+	msgs := b.smtp.Wait(t, 3, 20*time.Second)
+	due := start.Add(-time.Hour)
+	ids := map[string]bool{}
+	for _, m := range msgs {
+		checkOnTime(t, m, due)
+		p, err := m.Parse()
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := p.Header
+		if h.Get("X-Rappel-Kind") != "h1" || h.Get("X-Rappel-Session") != fmt.Sprint(s.ID) ||
+			h.Get("Auto-Submitted") != "auto-generated" || h.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" ||
+			!strings.HasPrefix(h.Get("List-Unsubscribe"), "<https://rappel.example.gouv.fr/desinscription/") ||
+			!strings.HasPrefix(h.Get("List-Id"), "Rappels de la session") || p.ContentType != "multipart/alternative" {
+			t.Errorf("headers: %v", h)
+		}
+		ids[h.Get("Message-Id")] = true
+		if !strings.Contains(p.Parts["text/plain"], "commence dans une heure") || !strings.Contains(p.Parts["text/html"], `lang="fr"`) {
+			t.Errorf("content:\n%s", p.Parts["text/plain"])
+		}
+	}
+	if len(ids) != 3 {
+		t.Errorf("%d distinct Message-IDs for 3 deliveries", len(ids))
+	}
+	time.Sleep(500 * time.Millisecond)
+	if n := len(b.smtp.Messages()); n != 3 {
+		t.Errorf("%d messages, want exactly 3", n)
+	}
+	// The J-1 was due a day before: already past at sign-up, never sent.
+	if got := b.deliveries(t, s.ID); got["h1 sent"] != 3 || got["j1 skipped:past_at_signup"] != 3 || len(got) != 2 {
+		t.Errorf("deliveries = %v", got)
+	}
+}
+
+func TestJ1SentTheDayBeforeAtTheSameTime(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	// The J-1 falls due in three seconds: the session is tomorrow at the
+	// same Paris wall-clock time, whatever DST does in between.
+	due := time.Now().Add(3 * time.Second).Truncate(time.Millisecond)
+	local := due.In(b.loc)
+	start := scheduler.WallClock(b.loc, local.Year(), local.Month(), local.Day()+1, local.Hour(), local.Minute(), local.Second(), local.Nanosecond())
+	s := b.session(t, start)
+	b.subscribe(t, s.ID, "marie@example.gouv.fr")
+	b.startWorker(t, workerOpts{})
+
+	m := b.smtp.Wait(t, 1, 20*time.Second)[0]
+	checkOnTime(t, m, due)
+	p, _ := m.Parse()
+	if p.Header.Get("X-Rappel-Kind") != "j1" || !strings.Contains(p.Subject(), "webinaire demain à ") {
+		t.Errorf("kind %s, subject %q", p.Header.Get("X-Rappel-Kind"), p.Subject())
+	}
+	rows, _ := b.st.SessionDeliveries(b.ctx, s.ID)
+	for _, r := range rows {
+		if r.Kind == "h1" && (r.Status != store.DeliveryPending || !r.DueAt.Equal(start.Add(-time.Hour))) {
+			t.Errorf("h1 = %+v, want pending at %s", r, start.Add(-time.Hour))
+		}
+	}
+}
+
+func TestCancelledAndUnsubscribedGetNothing(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	start := time.Now().Add(time.Hour + 2*time.Second)
+	open := b.session(t, start)
+	gone := b.subscribe(t, open.ID, "reste@example.gouv.fr", "parti@example.gouv.fr")[1]
+	cancelled := b.session(t, start)
+	b.subscribe(t, cancelled.ID, "annule@example.gouv.fr")
+	b.startWorker(t, workerOpts{})
+	// Once planned, the deliveries are dropped by the changes.
+	waitFor(t, 10*time.Second, "planned", func() bool {
+		return b.deliveries(t, open.ID)["h1 pending"] == 2 && b.deliveries(t, cancelled.ID)["h1 pending"] == 1
+	})
+	if _, _, err := b.st.Unsubscribe(b.ctx, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.st.CancelSession(b.ctx, cancelled.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	msgs := b.smtp.Wait(t, 1, 20*time.Second)
+	time.Sleep(time.Second)
+	msgs = b.smtp.Messages()
+	if len(msgs) != 1 || msgs[0].To[0] != "reste@example.gouv.fr" {
+		t.Fatalf("messages = %d, to %v", len(msgs), msgs[0].To)
+	}
+	if got := b.deliveries(t, open.ID); got["h1 skipped:unsubscribed"] != 1 || got["h1 sent"] != 1 {
+		t.Errorf("open session: %v", got)
+	}
+	if got := b.deliveries(t, cancelled.ID); got["h1 skipped:session_cancelled"] != 1 || got["h1 sent"] != 0 {
+		t.Errorf("cancelled session: %v", got)
+	}
+}
+
+func TestTwoWorkersSendEachReminderOnce(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	start := time.Now().Add(time.Hour + 3*time.Second)
+	s := b.session(t, start)
+	b.subscribe(t, s.ID, emails(120, "example.gouv.fr")...)
+	b.startWorker(t, workerOpts{})
+	b.startWorker(t, workerOpts{})
+
+	b.smtp.Wait(t, 120, 30*time.Second)
+	time.Sleep(time.Second)
+	msgs := b.smtp.Messages()
+	seen := map[string]int{}
+	for _, m := range msgs {
+		seen[m.To[0]]++
+	}
+	for to, n := range seen {
+		if n != 1 {
+			t.Errorf("%s received %d messages", to, n)
+		}
+	}
+	if len(msgs) != 120 || len(seen) != 120 {
+		t.Errorf("%d messages to %d addresses, want 120 to 120", len(msgs), len(seen))
+	}
+	if got := b.deliveries(t, s.ID); got["h1 sent"] != 120 {
+		t.Errorf("deliveries = %v", got)
+	}
+}
+
+// TestCatchUpAfterDowntime starts a worker after reminders fell due: late
+// ones are sent if the session has not started and within their lateness
+// limit, only the latest of several, with the true time left.
+func TestCatchUpAfterDowntime(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	now := time.Now()
+	lateH1 := b.session(t, now.Add(40*time.Minute))  // H-1 due 20 min ago, J-1 23 h 20 ago
+	lateJ1 := b.session(t, now.Add(20*time.Hour))    // J-1 due 4 h ago
+	staleJ1 := b.session(t, now.Add(5*time.Hour))    // J-1 due 19 h ago
+	tooLate := b.session(t, now.Add(10*time.Minute)) // H-1 due 50 min ago
+	started := b.session(t, now.Add(10*time.Second)) // started by the time the worker runs
+	all := []store.Session{lateH1, lateJ1, staleJ1, tooLate, started}
+	for _, s := range all {
+		b.subscribe(t, s.ID, fmt.Sprintf("agent-%d@example.gouv.fr", s.ID))
+	}
+	// The sessions were created and the sign-ups confirmed two days ago,
+	// while no worker ran.
+	for _, q := range []string{
+		`UPDATE signups SET confirmed_at = now() - interval '2 days'`,
+		`UPDATE sessions SET schedule_changed_at = now() - interval '2 days'`,
+		fmt.Sprintf(`UPDATE sessions SET starts_at = now() - interval '1 minute' WHERE id = %d`, started.ID),
+	} {
+		if _, err := b.st.DB().Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.startWorker(t, workerOpts{MaxLate: "1h=45m"})
+
+	msgs := b.smtp.Wait(t, 2, 20*time.Second)
+	time.Sleep(time.Second)
+	if n := len(b.smtp.Messages()); n != 2 {
+		t.Errorf("%d messages, want 2", n)
+	}
+	for _, m := range msgs {
+		p, _ := m.Parse()
+		text := p.Parts["text/plain"]
+		switch p.Header.Get("X-Rappel-Kind") {
+		case "h1":
+			if !strings.Contains(text, "commence dans 40 minutes") {
+				t.Errorf("late H-1 says:\n%s", text)
+			}
+		case "j1":
+			if !strings.Contains(p.Subject(), " à ") || strings.Contains(text, "dans une heure") {
+				t.Errorf("late J-1 says %q:\n%s", p.Subject(), text)
+			}
+		}
+	}
+	for _, c := range []struct {
+		s    store.Session
+		want map[string]int
+	}{
+		{lateH1, map[string]int{"h1 sent": 1, "j1 skipped:superseded": 1}},
+		{lateJ1, map[string]int{"j1 sent": 1, "h1 pending": 1}},
+		{staleJ1, map[string]int{"j1 skipped:too_late": 1, "h1 pending": 1}},
+		{tooLate, map[string]int{"h1 skipped:too_late": 1, "j1 skipped:superseded": 1}},
+		{started, map[string]int{}},
+	} {
+		got := b.deliveries(t, c.s.ID)
+		if len(got) != len(c.want) {
+			t.Errorf("session %d: %v, want %v", c.s.ID, got, c.want)
+			continue
+		}
+		for k, n := range c.want {
+			if got[k] != n {
+				t.Errorf("session %d: %v, want %v", c.s.ID, got, c.want)
+				break
+			}
+		}
+	}
+}
+
+// TestReactsToChanges checks that a running worker follows a move and a
+// cancellation at once, through LISTEN/NOTIFY rather than the sweep.
+func TestReactsToChanges(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	moved := b.session(t, time.Now().Add(3*time.Hour))
+	b.subscribe(t, moved.ID, "deplace@example.gouv.fr")
+	cancelled := b.session(t, time.Now().Add(time.Hour+3*time.Second))
+	b.subscribe(t, cancelled.ID, "annule@example.gouv.fr")
+	b.startWorker(t, workerOpts{})
+	time.Sleep(500 * time.Millisecond)
+
+	if _, err := b.st.CancelSession(b.ctx, cancelled.ID); err != nil {
+		t.Fatal(err)
+	}
+	newStart := time.Now().Add(time.Hour + 2*time.Second).Truncate(time.Millisecond)
+	if _, _, err := b.st.UpdateSession(b.ctx, moved.ID, store.SessionChanges{StartsAt: &newStart}); err != nil {
+		t.Fatal(err)
+	}
+	m := b.smtp.Wait(t, 1, 15*time.Second)[0]
+	checkOnTime(t, m, newStart.Add(-time.Hour))
+	if m.To[0] != "deplace@example.gouv.fr" {
+		t.Errorf("message to %v", m.To)
+	}
+	time.Sleep(2 * time.Second)
+	if n := len(b.smtp.Messages()); n != 1 {
+		t.Errorf("%d messages, want 1 (none for the cancelled session)", n)
+	}
+}
+
+// TestPlanAcrossDSTChanges plans sessions of the next spring and autumn
+// changes: the J-1 keeps the Paris wall-clock time, 23 h and 25 h before.
+func TestPlanAcrossDSTChanges(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	spring := time.Date(2027, 3, 28, 10, 0, 0, 0, b.loc)
+	autumn := time.Date(2027, 10, 31, 10, 0, 0, 0, b.loc)
+	want := map[int64]time.Duration{}
+	for start, gap := range map[time.Time]time.Duration{spring: 23 * time.Hour, autumn: 25 * time.Hour} {
+		s := b.session(t, start)
+		b.subscribe(t, s.ID, "agent@example.gouv.fr")
+		want[s.ID] = gap
+	}
+	b.startWorker(t, workerOpts{})
+	for id, gap := range want {
+		waitFor(t, 10*time.Second, "planned", func() bool { return b.deliveries(t, id)["j1 pending"] == 1 })
+		s, _ := b.st.SessionByID(b.ctx, id)
+		rows, _ := b.st.SessionDeliveries(b.ctx, id)
+		for _, r := range rows {
+			wantGap := map[string]time.Duration{"j1": gap, "h1": time.Hour}[r.Kind]
+			if got := s.StartsAt.Sub(r.DueAt); got != wantGap {
+				t.Errorf("session of %s: %s due %s before, want %s", s.StartsAt.In(b.loc), r.Kind, got, wantGap)
+			}
+			if r.Kind == "j1" && r.DueAt.In(b.loc).Format("15:04") != "10:00" {
+				t.Errorf("J-1 at %s Paris time, want 10:00", r.DueAt.In(b.loc))
+			}
+		}
+	}
+}
