@@ -1,0 +1,205 @@
+package config
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net"
+	"net/mail"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dinum/rappel/scheduler"
+)
+
+// option is one row of the table: its variable, its default, how to read
+// it, whether it is a secret, and what it is for (shown by "rappel help").
+type option struct {
+	name   string
+	def    string
+	secret bool
+	doc    string
+	parse  func(c *Config, v string) error
+}
+
+var options = []option{
+	{name: "DATABASE_URL", doc: "adresse de PostgreSQL (postgres://…), obligatoire",
+		parse: func(c *Config, v string) error { c.DatabaseURL = v; return checkDatabaseURL(v) }},
+	{name: "SMTP_HOST", doc: "serveur SMTP (ou MAIL_OUTBOX_DIR)",
+		parse: func(c *Config, v string) error { c.SMTPHost = v; return checkHost(v) }},
+	{name: "SMTP_PORT", doc: "port SMTP (par défaut 25, 587 ou 465 selon SMTP_TLS)",
+		parse: func(c *Config, v string) (err error) { c.SMTPPort, err = parseInt(v, 1, 65535); return err }},
+	{name: "SMTP_USERNAME", doc: "identifiant SMTP, si le serveur en demande un",
+		parse: func(c *Config, v string) error { c.SMTPUsername = v; return nil }},
+	{name: "SMTP_PASSWORD", secret: true, doc: "mot de passe SMTP",
+		parse: func(c *Config, v string) error { c.SMTPPassword = v; return nil }},
+	{name: "SMTP_TLS", def: "starttls", doc: "none, starttls ou tls",
+		parse: parseTLS},
+	{name: "SMTP_CONNECTIONS", def: "4", doc: "connexions SMTP simultanées",
+		parse: func(c *Config, v string) (err error) { c.SMTPConnections, err = parseInt(v, 1, 256); return err }},
+	{name: "SMTP_RATE_LIMIT", def: "0", doc: "messages par seconde au plus (0 : sans limite)",
+		parse: parseRate},
+	{name: "SMTP_TIMEOUT", def: "30s", doc: "délai maximal de chaque échange SMTP",
+		parse: func(c *Config, v string) (err error) {
+			c.SMTPTimeout, err = parseDuration(v, time.Second, 10*time.Minute)
+			return err
+		}},
+	{name: "MAIL_FROM", doc: "expéditeur, par exemple « DINUM <rappels@example.gouv.fr> »",
+		parse: parseFrom},
+	{name: "MAIL_OUTBOX_DIR", doc: "dossier où écrire les messages (.eml) au lieu de les envoyer",
+		parse: func(c *Config, v string) error { c.MailOutboxDir = v; return nil }},
+	{name: "LIST_UNSUBSCRIBE_MAILTO", doc: "adresse de désinscription par courriel (facultative)",
+		parse: parseUnsubscribeMailto},
+	{name: "PUBLIC_URL", doc: "adresse publique de rappel, base des liens des messages",
+		parse: parsePublicURL},
+	{name: "HTTP_ADDR", def: ":8080", doc: "adresse d'écoute HTTP",
+		parse: parseHTTPAddr},
+	{name: "RAPPEL_TIMEZONE", def: "Europe/Paris", doc: "fuseau horaire des dates affichées",
+		parse: parseLocation},
+	{name: "REMINDERS", def: scheduler.DefaultReminders, doc: "rappels avant chaque session (1d : la veille à la même heure ; 1h, 15m : durées)",
+		parse: func(c *Config, v string) (err error) { c.Reminders, err = scheduler.ParseReminders(v); return err }},
+	{name: "REMINDERS_MAX_LATE", doc: "retard maximal par rappel, par exemple 1d=6h,1h=15m (par défaut le quart du délai, 6 h au plus)",
+		parse: func(*Config, string) error { return nil }}, // read after REMINDERS, in Parse
+	{name: "SECRET_KEYS", secret: true, doc: "clés de signature des liens (32 caractères au moins), séparées par des virgules ; la première signe",
+		parse: parseKeys},
+	{name: "CLAIM_BATCH", def: "500", doc: "envois réservés à la fois",
+		parse: func(c *Config, v string) (err error) { c.ClaimBatch, err = parseInt(v, 1, 100000); return err }},
+	{name: "LEASE_DURATION", def: "5m", doc: "durée de réservation d'un envoi avant qu'une autre instance le reprenne",
+		parse: func(c *Config, v string) (err error) {
+			c.Lease, err = parseDuration(v, 10*time.Second, time.Hour)
+			return err
+		}},
+	{name: "SWEEP_INTERVAL", def: "1m", doc: "période de la vérification de secours",
+		parse: func(c *Config, v string) (err error) {
+			c.SweepInterval, err = parseDuration(v, time.Second, time.Hour)
+			return err
+		}},
+	{name: "RETRY_MAX_ATTEMPTS", def: "8", doc: "tentatives d'envoi au plus après des erreurs temporaires",
+		parse: func(c *Config, v string) (err error) { c.RetryMax, err = parseInt(v, 1, 100); return err }},
+	{name: "LOG_LEVEL", doc: "debug, info, warn ou error (par défaut info pour « run », warn pour les autres commandes)",
+		parse: func(c *Config, v string) error { c.LogLevel = v; return oneOf(v, "debug", "info", "warn", "error") }},
+	{name: "LOG_FORMAT", def: "json", doc: "json ou text",
+		parse: func(c *Config, v string) error { c.LogFormat = v; return oneOf(v, "json", "text") }},
+}
+
+func oneOf(v string, allowed ...string) error {
+	for _, a := range allowed {
+		if v == a {
+			return nil
+		}
+	}
+	return fmt.Errorf("« %s » n'est pas une valeur possible (%s)", v, strings.Join(allowed, ", "))
+}
+
+func parseInt(v string, lo, hi int) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, fmt.Errorf("« %s » : un nombre entier entre %d et %d est attendu", v, lo, hi)
+	}
+	return n, nil
+}
+
+func parseDuration(v string, lo, hi time.Duration) (time.Duration, error) {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < lo || d > hi {
+		return 0, fmt.Errorf("« %s » : une durée entre %s et %s est attendue (exemples : 30s, 5m)", v, lo, hi)
+	}
+	return d, nil
+}
+
+func checkDatabaseURL(v string) error {
+	if strings.HasPrefix(v, "postgres://") || strings.HasPrefix(v, "postgresql://") {
+		if _, err := url.Parse(v); err != nil {
+			return errors.New("adresse illisible")
+		}
+		return nil
+	}
+	if strings.Contains(v, "=") { // key=value form of libpq
+		return nil
+	}
+	return errors.New("adresse postgres://… ou paramètres clé=valeur attendus")
+}
+
+func checkHost(v string) error {
+	if strings.ContainsAny(v, " /:@") {
+		return fmt.Errorf("« %s » : un nom d'hôte seul est attendu (le port va dans SMTP_PORT)", v)
+	}
+	return nil
+}
+
+func parseTLS(c *Config, v string) error {
+	c.SMTPTLS = v
+	return oneOf(v, "none", "starttls", "tls")
+}
+
+func parseRate(c *Config, v string) error {
+	r, err := strconv.ParseFloat(v, 64)
+	if err != nil || r < 0 || r > 1e6 {
+		return fmt.Errorf("« %s » : un nombre positif est attendu (0 : sans limite)", v)
+	}
+	c.SMTPRateLimit = r
+	return nil
+}
+
+func parseFrom(c *Config, v string) error {
+	a, err := mail.ParseAddress(v)
+	if err != nil || !strings.Contains(a.Address, "@") {
+		return fmt.Errorf("« %s » : adresse invalide (exemple : DINUM <rappels@example.gouv.fr>)", v)
+	}
+	c.MailFrom = a
+	return nil
+}
+
+func parseUnsubscribeMailto(c *Config, v string) error {
+	a, err := mail.ParseAddress(v)
+	if err != nil || a.Name != "" {
+		return fmt.Errorf("« %s » : une adresse seule est attendue", v)
+	}
+	c.UnsubscribeMailto = a.Address
+	return nil
+}
+
+func parsePublicURL(c *Config, v string) error {
+	u, err := url.Parse(strings.TrimRight(v, "/"))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("« %s » : une adresse https://… complète est attendue", v)
+	}
+	c.PublicURL = u
+	return nil
+}
+
+func parseHTTPAddr(c *Config, v string) error {
+	if _, _, err := net.SplitHostPort(v); err != nil {
+		return fmt.Errorf("« %s » : hôte:port attendu (exemple : :8080)", v)
+	}
+	c.HTTPAddr = v
+	return nil
+}
+
+func parseLocation(c *Config, v string) error {
+	loc, err := time.LoadLocation(v)
+	if err != nil || v == "Local" {
+		return fmt.Errorf("« %s » : fuseau horaire inconnu (exemple : Europe/Paris)", v)
+	}
+	c.Location = loc
+	return nil
+}
+
+// parseKeys reads the signing keys: at least 32 characters each, or a
+// base64 value of at least 32 bytes (as "openssl rand -base64 32" prints).
+func parseKeys(c *Config, v string) error {
+	for i, k := range strings.Split(v, ",") {
+		k = strings.TrimSpace(k)
+		key := []byte(k)
+		if raw, err := base64.StdEncoding.DecodeString(k); err == nil && len(raw) >= 32 {
+			key = raw
+		}
+		if len(key) < 32 {
+			return fmt.Errorf("la clé n° %d est trop courte (32 caractères au moins ; « openssl rand -base64 32 » en donne une)", i+1)
+		}
+		c.SecretKeys = append(c.SecretKeys, key)
+	}
+	return nil
+}
