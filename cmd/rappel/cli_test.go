@@ -1,0 +1,271 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dinum/rappel/store/storetest"
+)
+
+const testKey = "0123456789abcdef0123456789abcdef"
+
+// testBundle runs the command line in process against its own database.
+type testBundle struct {
+	env []string
+}
+
+func setup(t *testing.T) *testBundle {
+	t.Helper()
+	return &testBundle{env: []string{"DATABASE_URL=" + storetest.NewDatabase(t)}}
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func (b *testBundle) run(t *testing.T, stdin string, args ...string) result {
+	t.Helper()
+	return b.runCtx(t, context.Background(), stdin, args...)
+}
+
+func (b *testBundle) runCtx(t *testing.T, ctx context.Context, stdin string, args ...string) result {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(ctx, args, b.env, strings.NewReader(stdin), &out, &errOut)
+	return result{code: code, stdout: out.String(), stderr: errOut.String()}
+}
+
+// ok runs a command that must succeed and returns its output.
+func (b *testBundle) ok(t *testing.T, args ...string) string {
+	t.Helper()
+	r := b.run(t, "", args...)
+	if r.code != 0 {
+		t.Fatalf("rappel %s: exit %d\n%s", strings.Join(args, " "), r.code, r.stderr)
+	}
+	return r.stdout
+}
+
+// fails runs a command that must fail with code and say want on stderr.
+func (b *testBundle) fails(t *testing.T, code int, want string, args ...string) {
+	t.Helper()
+	r := b.run(t, "", args...)
+	if r.code != code || !strings.Contains(r.stderr, want) {
+		t.Errorf("rappel %s: exit %d, stderr %q; want exit %d and %q", strings.Join(args, " "), r.code, r.stderr, code, want)
+	}
+	if r.stdout != "" {
+		t.Errorf("rappel %s: a failure wrote %q on stdout", strings.Join(args, " "), r.stdout)
+	}
+}
+
+func (b *testBundle) sessionCount(t *testing.T) int {
+	t.Helper()
+	out := b.ok(t, "session", "list", "--all")
+	if strings.HasPrefix(out, "Aucune session") {
+		return 0
+	}
+	return strings.Count(out, "\n") - 1
+}
+
+func (b *testBundle) addSession(t *testing.T, args ...string) string {
+	t.Helper()
+	base := []string{"session", "add", "--kind", "webinaire", "--title", "Numérique écoresponsable"}
+	if !slices.Contains(args, "--start") {
+		base = append(base, "--start", time.Now().Add(72*time.Hour).Format(time.RFC3339))
+	}
+	return strings.TrimSpace(b.ok(t, append(base, args...)...))
+}
+
+func TestHelpAndUsage(t *testing.T) {
+	t.Parallel()
+	b := &testBundle{}
+	r := b.run(t, "", "help")
+	for _, want := range []string{"session add", "import", "deliveries", "DATABASE_URL", "REMINDERS", "SMTP_TLS"} {
+		if r.code != 0 || !strings.Contains(r.stdout, want) {
+			t.Errorf("help lacks %q (exit %d)", want, r.code)
+		}
+	}
+	b.fails(t, 2, "aucune commande", []string{}...)
+	b.fails(t, 2, "commande inconnue : envoyer", "envoyer")
+	b.fails(t, 2, "sous-commande inconnue : session delete", "session", "delete")
+	b.fails(t, 1, "DATABASE_URL : variable obligatoire", "session", "list")
+}
+
+func TestConfigurationErrors(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.env = append(b.env, "SMTP_PORT=abc", "RAPPEL_TIMEZONE=Mars/Olympus")
+	r := b.run(t, "", "session", "list")
+	if r.code == 0 || !strings.Contains(r.stderr, "SMTP_PORT") || !strings.Contains(r.stderr, "RAPPEL_TIMEZONE") {
+		t.Errorf("exit %d, %q", r.code, r.stderr)
+	}
+
+	t.Run("RunNeedsMailSettings", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		b.fails(t, 1, "MAIL_FROM : variable obligatoire", "run")
+	})
+
+	t.Run("UnreachableDatabase", func(t *testing.T) {
+		t.Parallel()
+		b := &testBundle{env: []string{"DATABASE_URL=postgres://rappel@127.0.0.1:1/rappel?sslmode=disable&connect_timeout=2"}}
+		b.fails(t, 1, "base de données injoignable (DATABASE_URL)", "session", "list")
+	})
+
+	t.Run("EnvFile", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		file := filepath.Join(t.TempDir(), "rappel.env")
+		content := "# réglages\n" + b.env[0] + "\nRAPPEL_TIMEZONE=\"America/Cayenne\"\n"
+		if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		nb := &testBundle{}
+		id := strings.TrimSpace(nb.ok(t, "--env-file", file, "session", "add", "--kind", "atelier", "--title", "Guyane", "--start", "2030-01-15 10:00"))
+		if out := nb.ok(t, "--env-file", file, "session", "list"); !strings.Contains(out, "2030-01-15  10:00") || !strings.HasPrefix(strings.Split(out, "\n")[1], id) {
+			t.Errorf("list = %q", out)
+		}
+		nb.fails(t, 1, "fichier d'environnement illisible", "--env-file", file+".absent", "session", "list")
+	})
+}
+
+func TestMigrateCommand(t *testing.T) {
+	t.Parallel()
+	b := &testBundle{env: []string{"DATABASE_URL=" + storetest.NewEmptyDatabase(t)}}
+	b.fails(t, 1, "lancez d'abord « rappel migrate »", "session", "list")
+	if out := b.ok(t, "migrate"); !strings.Contains(out, "migration(s) appliquée(s)") {
+		t.Errorf("migrate = %q", out)
+	}
+	if out := b.ok(t, "migrate"); !strings.Contains(out, "déjà à jour") {
+		t.Errorf("second migrate = %q", out)
+	}
+	b.fails(t, 2, "argument en trop", "migrate", "now")
+}
+
+func TestSessionCommands(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+
+	id := b.addSession(t, "--end", time.Now().Add(73*time.Hour).Format(time.RFC3339), "--url", "https://app.livestorm.co/x", "--description", "Le numérique s’est imposé.")
+	if !regexpDigits(id) {
+		t.Fatalf("session add printed %q, want the id alone", id)
+	}
+	b.ok(t, "session", "add", "--kind", "table-ronde", "--title", "Travail en mode hybride, et maintenant ?", "--start", "2021-11-24 10:30", "--location", "77 Av. de Ségur 75015 Paris")
+
+	list := b.ok(t, "session", "list")
+	if !strings.Contains(list, id+"   webinaire") || !strings.Contains(list, "Numérique écoresponsable") || strings.Contains(list, "hybride") {
+		t.Errorf("list = %q", list)
+	}
+	if all := b.ok(t, "session", "list", "--all"); !strings.Contains(all, "2021-11-24  10:30") {
+		t.Errorf("list --all = %q", all)
+	}
+	show := b.ok(t, "session", "show", id)
+	for _, want := range []string{"Webinaire", "Titre : Numérique écoresponsable", "Lien : https://app.livestorm.co/x", "Statut : prévue", "0 confirmée(s)", "Le numérique s’est imposé."} {
+		if !strings.Contains(show, want) {
+			t.Errorf("show lacks %q:\n%s", want, show)
+		}
+	}
+	if out := b.ok(t, "session", "update", id, "--start", time.Now().Add(96*time.Hour).Format(time.RFC3339), "--title", "Nouveau titre"); !strings.Contains(out, "Nouvel horaire") {
+		t.Errorf("update = %q", out)
+	}
+	if out := b.ok(t, "session", "cancel", id); !strings.Contains(out, "annulée") {
+		t.Errorf("cancel = %q", out)
+	}
+	if out := b.ok(t, "session", "list"); !strings.Contains(out, "[annulée] Nouveau titre") {
+		t.Errorf("list after cancel = %q", out)
+	}
+
+	t.Run("BadInput", func(t *testing.T) {
+		before := b.sessionCount(t)
+		b.fails(t, 2, "--title est obligatoire", "session", "add", "--kind", "atelier", "--start", "2030-01-01 10:00")
+		b.fails(t, 1, "type de session inconnu « conférence »", "session", "add", "--kind", "conférence", "--title", "x", "--start", "2030-01-01 10:00")
+		b.fails(t, 2, "--start : date « 31/12/2030 » illisible", "session", "add", "--kind", "atelier", "--title", "x", "--start", "31/12/2030")
+		b.fails(t, 1, "la fin doit être après le début", "session", "add", "--kind", "atelier", "--title", "x", "--start", "2030-01-01 10:00", "--end", "2030-01-01 09:00")
+		b.fails(t, 1, "lien invalide", "session", "add", "--kind", "atelier", "--title", "x", "--start", "2030-01-01 10:00", "--url", "www.example.org")
+		b.fails(t, 2, "option inconnue : --salle", "session", "add", "--salle", "B12")
+		b.fails(t, 2, "l'option --title attend une valeur", "session", "add", "--title")
+		if after := b.sessionCount(t); after != before {
+			t.Errorf("%d sessions after rejected input, %d before", after, before)
+		}
+		b.fails(t, 1, "la session 999999 n'existe pas", "session", "show", "999999")
+		b.fails(t, 2, "numéro de session invalide : « douze »", "session", "show", "douze")
+		b.fails(t, 2, "il manque le numéro de la session", "session", "show")
+		b.fails(t, 2, "rien à modifier", "session", "update", id)
+		b.fails(t, 1, "la session est annulée", "session", "update", id, "--title", "x")
+		b.fails(t, 1, "la session est annulée", "session", "cancel", id)
+		b.fails(t, 1, "la session 999999 n'existe pas", "session", "cancel", "999999")
+	})
+}
+
+func regexpDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func TestSubscribeAndImport(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.addSession(t)
+
+	if out := b.ok(t, "subscribe", "--session", id, "--email", "Marie.Dupont@Example.gouv.fr", "--name", "Marie Dupont"); !strings.Contains(out, "marie.dupont@example.gouv.fr est inscrite") {
+		t.Errorf("subscribe = %q", out)
+	}
+	if out := b.ok(t, "subscribe", "--session", id, "--email", "marie.dupont@example.gouv.fr"); !strings.Contains(out, "déjà inscrite") {
+		t.Errorf("second subscribe = %q", out)
+	}
+	b.fails(t, 1, "--email : adresse électronique invalide « marie@ »", "subscribe", "--session", id, "--email", "marie@")
+	b.fails(t, 2, "--email est obligatoire", "subscribe", "--session", id)
+	b.fails(t, 1, "la session 999999 n'existe pas", "subscribe", "--session", "999999", "--email", "a@example.org")
+
+	csv := "Courriel;Prénom;Nom\njean@example.org;Jean;Martin\npas-une-adresse;x;y\n\nMARIE.DUPONT@example.gouv.fr;M;D\njean@example.org;J;M\n"
+	file := filepath.Join(t.TempDir(), "inscrits.csv")
+	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := b.ok(t, "import", "--session", id, file)
+	for _, want := range []string{"ajoutées : 1", "déjà inscrites : 1", "doublons dans le fichier, ignorés : 1", "ligne 6 : même adresse que la ligne 2", "rejetées : 1", "ligne 3 : adresse électronique invalide « pas-une-adresse »"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("import summary lacks %q:\n%s", want, out)
+		}
+	}
+	r := b.run(t, csv, "import", "--session", id, "-")
+	if r.code != 0 || !strings.Contains(r.stdout, "ajoutées : 0") || !strings.Contains(r.stdout, "déjà inscrites : 2") {
+		t.Errorf("import from stdin again: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	b.fails(t, 1, "fichier illisible", "import", "--session", id, file+".absent")
+	r = b.run(t, "nom;prénom\nDupont;Marie\n", "import", "--session", id, "-")
+	if r.code != 1 || !strings.Contains(r.stderr, "aucune colonne d'adresse électronique") {
+		t.Errorf("import without an email column: %d %q", r.code, r.stderr)
+	}
+	if show := b.ok(t, "session", "show", id); !strings.Contains(show, "2 confirmée(s)") {
+		t.Errorf("show after imports:\n%s", show)
+	}
+}
+
+func TestDeliveriesAndRunBadInput(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.addSession(t)
+	if out := b.ok(t, "deliveries", "--session", id); !strings.Contains(out, "Aucun envoi prévu") {
+		t.Errorf("deliveries = %q", out)
+	}
+	b.fails(t, 2, "--session est obligatoire", "deliveries")
+	b.fails(t, 1, "la session 999999 n'existe pas", "deliveries", "--session", "999999")
+	b.fails(t, 2, "numéro de session invalide", "deliveries", "--session", "-3")
+	b.env = append(b.env, serviceEnv(t, "127.0.0.1:0")...)
+	b.env = append(b.env, "MAIL_OUTBOX_DIR="+t.TempDir())
+	b.fails(t, 2, "--only : « tout » n'est pas possible", "run", "--only", "tout")
+}

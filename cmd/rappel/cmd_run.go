@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/dinum/rappel/config"
+	"github.com/dinum/rappel/notify"
+	"github.com/dinum/rappel/scheduler"
+	"github.com/dinum/rappel/store"
+	"github.com/dinum/rappel/templates"
+	"github.com/dinum/rappel/token"
+	"github.com/dinum/rappel/web"
+)
+
+// cmdRun runs the worker and the web side until ctx ends (SIGTERM, SIGINT),
+// then stops them in order: the scheduler finishes or gives back what it
+// has in flight, the HTTP server finishes its requests.
+func cmdRun(ctx context.Context, a *app, args []string) error {
+	p, err := parseArgs(args, flagSpec{values: []string{"only"}})
+	if err != nil {
+		return err
+	}
+	if err := p.exactly(0, ""); err != nil {
+		return err
+	}
+	only := p.values["only"]
+	if only != "" && only != "worker" && only != "web" {
+		return usagef("--only : « %s » n'est pas possible (worker ou web)", only)
+	}
+	tpl, err := templates.Load()
+	if err != nil {
+		return err
+	}
+	signer, err := token.NewSigner(a.cfg.SecretKeys)
+	if err != nil {
+		return err
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	if only != "web" {
+		if err := a.cfg.Require(config.NeedTransport); err != nil {
+			return err
+		}
+		if err := startWorker(ctx, g, a, tpl, signer); err != nil {
+			return err
+		}
+	}
+	if only != "worker" {
+		if err := startWeb(ctx, g, a, tpl, signer); err != nil {
+			return err
+		}
+	}
+	a.logger.Info("rappel started.", slog.String("only", only), slog.String("http_addr", a.cfg.HTTPAddr))
+	err = g.Wait()
+	a.logger.Info("rappel stopped.")
+	return err
+}
+
+func startWorker(ctx context.Context, g *errgroup.Group, a *app, tpl *templates.Set, signer *token.Signer) error {
+	sender, err := newSender(ctx, a)
+	if err != nil {
+		return err
+	}
+	composer, err := notify.NewComposer(notify.ComposerConfig{
+		From: a.cfg.MailFrom, PublicURL: a.cfg.PublicURL, UnsubscribeMailto: a.cfg.UnsubscribeMailto,
+		Location: a.cfg.Location, Templates: tpl, Tokens: signer,
+	})
+	if err != nil {
+		return err
+	}
+	changes, err := store.Listen(ctx, a.cfg.DatabaseURL, a.logger)
+	if err != nil {
+		return err
+	}
+	sched := scheduler.New(scheduler.Config{
+		Reminders:   a.cfg.Reminders,
+		Location:    a.cfg.Location,
+		Concurrency: a.cfg.SMTPConnections,
+		ClaimBatch:  a.cfg.ClaimBatch,
+		Lease:       a.cfg.Lease,
+		Sweep:       a.cfg.SweepInterval,
+		Retry:       scheduler.RetryPolicy{MaxAttempts: a.cfg.RetryMax},
+	}, a.store, composer, sender, a.logger)
+	g.Go(func() error {
+		defer sender.Close()
+		return sched.Run(ctx, changes)
+	})
+	return nil
+}
+
+// newSender is the outbox or the SMTP relay, with the rate limit.
+func newSender(ctx context.Context, a *app) (notify.Sender, error) {
+	if a.cfg.MailOutboxDir != "" {
+		a.logger.Info("Messages go to the outbox folder, not to SMTP.", slog.String("dir", a.cfg.MailOutboxDir))
+		out, err := notify.NewOutbox(a.cfg.MailOutboxDir)
+		if err != nil {
+			return nil, fmt.Errorf("MAIL_OUTBOX_DIR : dossier inutilisable : %w", err)
+		}
+		return notify.RateLimited(out, a.cfg.SMTPRateLimit), nil
+	}
+	smtp, err := notify.NewSMTP(notify.SMTPConfig{
+		Host: a.cfg.SMTPHost, Port: a.cfg.SMTPPortOrDefault(), Username: a.cfg.SMTPUsername,
+		Password: a.cfg.SMTPPassword, TLS: a.cfg.SMTPTLS, Timeout: a.cfg.SMTPTimeout,
+		Connections: a.cfg.SMTPConnections,
+	})
+	if err != nil {
+		return nil, err
+	}
+	checkCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := smtp.Check(checkCtx); err != nil {
+		// Not fatal: the relay may come back, and deliveries wait for it.
+		a.logger.Warn("SMTP server not usable at start; deliveries will be retried.", slog.Any("error", err))
+	}
+	return notify.RateLimited(smtp, a.cfg.SMTPRateLimit), nil
+}
+
+func startWeb(ctx context.Context, g *errgroup.Group, a *app, tpl *templates.Set, signer *token.Signer) error {
+	srv := &http.Server{
+		Handler:           web.New(a.store, signer, tpl, a.cfg.Location, a.logger).Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(a.logger.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", a.cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("HTTP_ADDR : écoute impossible sur %s : %w", a.cfg.HTTPAddr, err)
+	}
+	g.Go(func() error {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("serve http: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-ctx.Done()
+		shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		return srv.Shutdown(shutdownCtx)
+	})
+	return nil
+}

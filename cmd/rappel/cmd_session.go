@@ -1,0 +1,239 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/dinum/rappel/scheduler"
+	"github.com/dinum/rappel/store"
+	"github.com/dinum/rappel/templates"
+)
+
+var sessionFields = []string{"kind", "title", "start", "end", "location", "url", "description"}
+
+func kindsList() []string { return store.Kinds }
+
+func cmdSessionAdd(ctx context.Context, a *app, args []string) error {
+	p, err := parseArgs(args, flagSpec{values: sessionFields})
+	if err != nil {
+		return err
+	}
+	if err := p.exactly(0, ""); err != nil {
+		return err
+	}
+	for _, name := range []string{"kind", "title", "start"} {
+		if _, err := p.required(name); err != nil {
+			return err
+		}
+	}
+	ch, err := sessionChanges(p, a.cfg.Location)
+	if err != nil {
+		return err
+	}
+	sess, err := a.store.CreateSession(ctx, store.SessionParams{
+		Kind: *ch.Kind, Title: *ch.Title, StartsAt: *ch.StartsAt, EndsAt: ch.EndsAt,
+		Description: deref(ch.Description), Location: deref(ch.Location), URL: deref(ch.URL),
+	})
+	if err != nil {
+		return err
+	}
+	a.logger.Info("Session created.", "session_id", sess.ID)
+	_, err = fmt.Fprintln(a.stdout, sess.ID)
+	return err
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// sessionChanges reads the session options given, trimming the texts.
+func sessionChanges(p parsedArgs, loc *time.Location) (store.SessionChanges, error) {
+	var c store.SessionChanges
+	text := func(name string) *string {
+		if v, ok := p.values[name]; ok {
+			v = strings.TrimSpace(v)
+			return &v
+		}
+		return nil
+	}
+	c.Kind, c.Title, c.Location, c.URL, c.Description =
+		text("kind"), text("title"), text("location"), text("url"), text("description")
+	for _, f := range []struct {
+		name string
+		dst  **time.Time
+	}{{"start", &c.StartsAt}, {"end", &c.EndsAt}} {
+		if v, ok := p.values[f.name]; ok {
+			t, err := scheduler.ParseWhen(v, loc)
+			if err != nil {
+				return c, usagef("--%s : %v", f.name, err)
+			}
+			*f.dst = &t
+		}
+	}
+	return c, nil
+}
+
+// sessionID reads the NUMÉRO argument or the --session option.
+func sessionID(v string) (int64, error) {
+	id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, usagef("numéro de session invalide : « %s »", v)
+	}
+	return id, nil
+}
+
+// findSession reads a session, or says it does not exist.
+func findSession(ctx context.Context, a *app, id int64) (store.Session, error) {
+	s, err := a.store.SessionByID(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return s, &notFoundError{what: fmt.Sprintf("la session %d", id)}
+	}
+	return s, err
+}
+
+func cmdSessionList(ctx context.Context, a *app, args []string) error {
+	p, err := parseArgs(args, flagSpec{bools: []string{"all"}})
+	if err != nil {
+		return err
+	}
+	if err := p.exactly(0, ""); err != nil {
+		return err
+	}
+	sessions, err := a.store.Sessions(ctx, store.SessionFilter{IncludePast: p.bools["all"]})
+	if err != nil {
+		return err
+	}
+	if len(sessions) == 0 {
+		_, err := fmt.Fprintln(a.stdout, "Aucune session à venir.")
+		return err
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "N°\tTYPE\tDATE\tHEURE\tTITRE")
+	for _, s := range sessions {
+		start := s.StartsAt.In(a.cfg.Location)
+		title := s.Title
+		if s.Status == store.SessionCancelled {
+			title = "[annulée] " + title
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", s.ID, s.Kind, start.Format("2006-01-02"), start.Format("15:04"), title)
+	}
+	return tw.Flush()
+}
+
+func cmdSessionShow(ctx context.Context, a *app, args []string) error {
+	p, err := parseArgs(args, flagSpec{})
+	if err != nil {
+		return err
+	}
+	if err := p.exactly(1, "le numéro de la session"); err != nil {
+		return err
+	}
+	id, err := sessionID(p.positional[0])
+	if err != nil {
+		return err
+	}
+	s, err := findSession(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	signups, err := a.store.Signups(ctx, id)
+	if err != nil {
+		return err
+	}
+	return printSession(a, s, signups)
+}
+
+func printSession(a *app, s store.Session, signups []store.Signup) error {
+	w := a.stdout
+	words := templates.Words(s.Kind)
+	status := "prévue"
+	if s.Status == store.SessionCancelled {
+		status = "annulée"
+	}
+	counts := map[string]int{}
+	for _, g := range signups {
+		counts[g.Status]++
+	}
+	fmt.Fprintf(w, "Session %d — %s\n", s.ID, words.Label)
+	fmt.Fprintf(w, "Titre : %s\n", s.Title)
+	fmt.Fprintf(w, "Quand : %s (%s)\n", templates.Span(s.StartsAt, s.EndsAt, a.cfg.Location), a.cfg.Location)
+	if s.Location != "" {
+		fmt.Fprintf(w, "Lieu : %s\n", s.Location)
+	}
+	if s.URL != "" {
+		fmt.Fprintf(w, "Lien : %s\n", s.URL)
+	}
+	fmt.Fprintf(w, "Statut : %s\n", status)
+	fmt.Fprintf(w, "Inscriptions : %d confirmée(s), %d en attente, %d désinscrite(s)\n",
+		counts[store.SignupConfirmed], counts[store.SignupPending], counts[store.SignupUnsubscribed])
+	if s.Description != "" {
+		fmt.Fprintf(w, "Description :\n%s\n", s.Description)
+	}
+	return nil
+}
+
+func cmdSessionUpdate(ctx context.Context, a *app, args []string) error {
+	p, err := parseArgs(args, flagSpec{values: sessionFields})
+	if err != nil {
+		return err
+	}
+	if err := p.exactly(1, "le numéro de la session"); err != nil {
+		return err
+	}
+	id, err := sessionID(p.positional[0])
+	if err != nil {
+		return err
+	}
+	if len(p.values) == 0 {
+		return usagef("rien à modifier : donnez au moins une option (--start, --title…)")
+	}
+	ch, err := sessionChanges(p, a.cfg.Location)
+	if err != nil {
+		return err
+	}
+	if _, err := findSession(ctx, a, id); err != nil {
+		return err
+	}
+	s, moved, err := a.store.UpdateSession(ctx, id, ch)
+	if err != nil {
+		return err
+	}
+	a.logger.Info("Session updated.", "session_id", id, "moved", moved)
+	fmt.Fprintf(a.stdout, "Session %d modifiée.\n", s.ID)
+	if moved {
+		fmt.Fprintf(a.stdout, "Nouvel horaire : %s. Les rappels sont replanifiés pour cet horaire.\n",
+			templates.Span(s.StartsAt, s.EndsAt, a.cfg.Location))
+	}
+	return nil
+}
+
+func cmdSessionCancel(ctx context.Context, a *app, args []string) error {
+	p, err := parseArgs(args, flagSpec{})
+	if err != nil {
+		return err
+	}
+	if err := p.exactly(1, "le numéro de la session"); err != nil {
+		return err
+	}
+	id, err := sessionID(p.positional[0])
+	if err != nil {
+		return err
+	}
+	if _, err := findSession(ctx, a, id); err != nil {
+		return err
+	}
+	if _, err := a.store.CancelSession(ctx, id); err != nil {
+		return err
+	}
+	a.logger.Info("Session cancelled.", "session_id", id)
+	_, err = fmt.Fprintf(a.stdout, "Session %d annulée : aucun rappel ne sera plus envoyé pour elle.\n", id)
+	return err
+}

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/dinum/rappel/csvimport"
+	"github.com/dinum/rappel/store"
+)
+
+func cmdSubscribe(ctx context.Context, a *app, args []string) error {
+	p, err := parseArgs(args, flagSpec{values: []string{"session", "email", "name"}})
+	if err != nil {
+		return err
+	}
+	if err := p.exactly(0, ""); err != nil {
+		return err
+	}
+	raw, err := p.required("session")
+	if err != nil {
+		return err
+	}
+	id, err := sessionID(raw)
+	if err != nil {
+		return err
+	}
+	email, err := p.required("email")
+	if err != nil {
+		return err
+	}
+	if _, err := findSession(ctx, a, id); err != nil {
+		return err
+	}
+	g, created, err := a.store.Subscribe(ctx, store.SubscribeParams{
+		SessionID: id, Email: email, Name: p.values["name"], Source: "cli",
+	})
+	if err != nil {
+		return err
+	}
+	a.logger.Info("Sign-up added.", "signup_id", g.ID, "session_id", id, "created", created)
+	if !created {
+		_, err = fmt.Fprintf(a.stdout, "%s était déjà inscrite à la session %d : inscription confirmée.\n", g.Email, id)
+		return err
+	}
+	_, err = fmt.Fprintf(a.stdout, "%s est inscrite à la session %d.\n", g.Email, id)
+	return err
+}
+
+func cmdImport(ctx context.Context, a *app, args []string) error {
+	p, err := parseArgs(args, flagSpec{values: []string{"session"}})
+	if err != nil {
+		return err
+	}
+	if err := p.exactly(1, "le fichier à importer (ou « - » pour l'entrée standard)"); err != nil {
+		return err
+	}
+	raw, err := p.required("session")
+	if err != nil {
+		return err
+	}
+	id, err := sessionID(raw)
+	if err != nil {
+		return err
+	}
+	sess, err := findSession(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	in, closeIn, err := openInput(a, p.positional[0])
+	if err != nil {
+		return err
+	}
+	defer closeIn()
+	parsed, err := csvimport.Parse(in)
+	if err != nil {
+		return fmt.Errorf("%s : %w", p.positional[0], err)
+	}
+	res, err := a.store.ImportSignups(ctx, id, parsed.Rows)
+	if err != nil {
+		return err
+	}
+	a.logger.Info("List imported.", "session_id", id, "added", len(res.Added), "rejected", len(parsed.Rejected))
+	printImport(a, sess, parsed, res)
+	return nil
+}
+
+func openInput(a *app, name string) (io.Reader, func(), error) {
+	if name == "-" {
+		return a.stdin, func() {}, nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, nil, fmt.Errorf("fichier illisible : %w", err)
+	}
+	return f, func() { f.Close() }, nil
+}
+
+func printImport(a *app, sess store.Session, parsed csvimport.Result, res store.ImportResult) {
+	w := a.stdout
+	fmt.Fprintf(w, "Import dans la session %d « %s » :\n", sess.ID, sess.Title)
+	fmt.Fprintf(w, "  ajoutées : %d\n", len(res.Added))
+	fmt.Fprintf(w, "  déjà inscrites : %d\n", len(res.Present))
+	if len(res.Unsubscribed) > 0 {
+		fmt.Fprintf(w, "  désinscrites d'elles-mêmes, non réinscrites : %d\n", len(res.Unsubscribed))
+		for _, r := range res.Unsubscribed {
+			fmt.Fprintf(w, "    ligne %d : %s\n", r.Line, r.Email)
+		}
+	}
+	if len(parsed.Duplicates) > 0 {
+		fmt.Fprintf(w, "  doublons dans le fichier, ignorés : %d\n", len(parsed.Duplicates))
+		for _, d := range parsed.Duplicates {
+			fmt.Fprintf(w, "    ligne %d : %s\n", d.Line, d.Reason)
+		}
+	}
+	fmt.Fprintf(w, "  rejetées : %d\n", len(parsed.Rejected))
+	for _, r := range parsed.Rejected {
+		fmt.Fprintf(w, "    ligne %d : %s\n", r.Line, r.Reason)
+	}
+}

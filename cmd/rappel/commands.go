@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/dinum/rappel/config"
+)
+
+// commands is every "rappel <command>", in the order help shows them.
+func commands() []command {
+	return []command{
+		{name: "migrate", summary: "applique les migrations du schéma (sans risque, même à plusieurs)",
+			usage: "rappel migrate", noSchemaCheck: true, run: cmdMigrate},
+		{name: "run", summary: "lance le service : envois des rappels et serveur HTTP, jusqu'à SIGTERM",
+			usage: "rappel run [--only worker|web]", need: config.NeedMail, run: cmdRun},
+		{name: "session add", summary: "crée une session et affiche son numéro",
+			usage: "rappel session add --kind TYPE --title TITRE --start QUAND [--end QUAND] [--location LIEU] [--url LIEN] [--description TEXTE]",
+			run:   cmdSessionAdd},
+		{name: "session list", summary: "liste les sessions à venir (--all : toutes)",
+			usage: "rappel session list [--all]", run: cmdSessionList},
+		{name: "session show", summary: "affiche une session",
+			usage: "rappel session show NUMÉRO", run: cmdSessionShow},
+		{name: "session update", summary: "modifie une session ; un nouvel horaire (même durée sauf --end) replanifie les rappels",
+			usage: "rappel session update NUMÉRO [--start QUAND] [--end QUAND] [--title TITRE] [--kind TYPE] [--location LIEU] [--url LIEN] [--description TEXTE]",
+			run:   cmdSessionUpdate},
+		{name: "session cancel", summary: "annule une session : plus aucun rappel ne part",
+			usage: "rappel session cancel NUMÉRO", run: cmdSessionCancel},
+		{name: "subscribe", summary: "inscrit une adresse à une session (inscription confirmée)",
+			usage: "rappel subscribe --session NUMÉRO --email ADRESSE [--name NOM]", run: cmdSubscribe},
+		{name: "import", summary: "inscrit une liste d'adresses (CSV, « - » pour l'entrée standard)",
+			usage: "rappel import --session NUMÉRO FICHIER", run: cmdImport},
+		{name: "deliveries", summary: "qui a reçu quoi, quand, et ce qui a échoué",
+			usage: "rappel deliveries --session NUMÉRO", run: cmdDeliveries},
+		{name: "help", summary: "affiche cette aide", usage: "rappel help", run: cmdHelp},
+	}
+}
+
+// findCommand matches one or two words of args to a command.
+func findCommand(args []string) (command, []string, error) {
+	all := commands()
+	if len(args) >= 2 {
+		for _, c := range all {
+			if c.name == args[0]+" "+args[1] {
+				return c, args[2:], nil
+			}
+		}
+	}
+	for _, c := range all {
+		if c.name == args[0] {
+			return c, args[1:], nil
+		}
+	}
+	if args[0] == "session" {
+		if len(args) == 1 {
+			return command{}, nil, usagef("il manque la sous-commande : add, list, show, update ou cancel")
+		}
+		return command{}, nil, usagef("sous-commande inconnue : session %s", args[1])
+	}
+	return command{}, nil, usagef("commande inconnue : %s", args[0])
+}
+
+func cmdHelp(_ context.Context, a *app, _ []string) error {
+	w := a.stdout
+	fmt.Fprintln(w, "rappel envoie les rappels des sessions (ateliers, webinaires, formations…) :")
+	fmt.Fprintln(w, "la veille et une heure avant, par courriel.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Usage : rappel [--env-file FICHIER] COMMANDE [OPTIONS]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Commandes :")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, c := range commands() {
+		fmt.Fprintf(tw, "  %s\t%s\n", c.name, c.summary)
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Détail des options :")
+	for _, c := range commands() {
+		fmt.Fprintln(w, "  "+c.usage)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "TYPE : "+strings.Join(kindsList(), ", ")+".")
+	fmt.Fprintln(w, "QUAND : 2021-11-17T17:00 ou 2021-11-17 17:00 (heure de RAPPEL_TIMEZONE), ou RFC 3339 avec décalage.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Configuration, par variables d'environnement (ou --env-file) :")
+	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, o := range config.Options() {
+		def := ""
+		if o.Default != "" {
+			def = " (défaut : " + o.Default + ")"
+		}
+		fmt.Fprintf(tw, "  %s\t%s%s\n", o.Name, o.Doc, def)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/dinum/rappel/config"
+	"github.com/dinum/rappel/store"
+)
+
+// notFoundError names what a command looked for in vain.
+type notFoundError struct{ what string }
+
+func (e *notFoundError) Error() string { return e.what + " n'existe pas" }
+
+// describe turns an error into the French sentence shown to the person at
+// the terminal. Errors that are already French (usage, configuration,
+// validation) are shown as they are.
+func describe(err error) string {
+	var (
+		uerr  *usageError
+		cerr  *config.Error
+		ferr  *store.FieldError
+		nferr *notFoundError
+	)
+	switch {
+	case errors.As(err, &uerr):
+		return uerr.msg
+	case errors.As(err, &cerr):
+		return cerr.Error()
+	case errors.As(err, &ferr):
+		if ferr.Field != "" {
+			return "--" + ferr.Field + " : " + ferr.Message
+		}
+		return ferr.Message
+	case errors.As(err, &nferr):
+		return nferr.Error()
+	case errors.Is(err, store.ErrSchemaOutdated):
+		return "le schéma de la base n'est pas à jour : lancez d'abord « rappel migrate »"
+	case errors.Is(err, store.ErrCancelled):
+		return "la session est annulée : elle ne peut plus être modifiée"
+	case errors.Is(err, store.ErrSessionClosed):
+		return "la session est annulée ou déjà commencée : les inscriptions sont closes"
+	case errors.Is(err, store.ErrUnsubscribed):
+		return "cette adresse s'est désinscrite de la session : un organisateur ne peut pas la réinscrire"
+	case errors.Is(err, store.ErrUnreachable):
+		return fmt.Sprintf("base de données injoignable (DATABASE_URL) ; détail : %v", rootCause(err))
+	}
+	return fmt.Sprintf("échec : %v", err)
+}
+
+// rootCause is the innermost error: the network's or the server's own
+// words, without the layers of context added on the way up.
+func rootCause(err error) error {
+	for {
+		var next error
+		switch u := err.(type) {
+		case interface{ Unwrap() []error }:
+			if errs := u.Unwrap(); len(errs) > 0 {
+				next = errs[len(errs)-1]
+			}
+		case interface{ Unwrap() error }:
+			next = u.Unwrap()
+		}
+		if next == nil {
+			return err
+		}
+		err = next
+	}
+}
