@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -74,5 +75,14 @@ func TestChunkBySession(t *testing.T) {
 	got := chunkBySession(claimed, 2)
 	if len(got) != 3 || got[0].sessionID != 7 || len(got[0].ids) != 2 || got[1].sessionID != 8 || got[2].ids[0] != 4 {
 		t.Errorf("chunks = %+v", got)
+	}
+}
+
+func TestMaskAddresses(t *testing.T) {
+	t.Parallel()
+	in := `sending SMTP RCPT TO command: 550 5.1.1 <Marie.Dupont@example.gouv.fr>: unknown, affected recipient(s): <marie.dupont@example.gouv.fr>`
+	got := maskAddresses(in)
+	if strings.Contains(got, "marie") || strings.Contains(got, "Marie") || !strings.Contains(got, "<…@example.gouv.fr>") {
+		t.Errorf("masked = %q", got)
 	}
 }

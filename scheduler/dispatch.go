@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"sync"
 	"time"
 
@@ -234,12 +235,13 @@ func (d *dispatcher) failure(log *slog.Logger, row store.DueDelivery, rem Remind
 	if row.Session.StartsAt.Before(deadline) {
 		deadline = row.Session.StartsAt
 	}
+	logged := slog.String("error", maskAddresses(err.Error()))
 	if notify.IsTemporary(err) && attempt < d.s.cfg.Retry.MaxAttempts && retryAt.Before(deadline) {
-		log.Warn("Send failed, will retry.", slog.Any("error", err), slog.Time("retry_at", retryAt))
+		log.Warn("Send failed, will retry.", logged, slog.Time("retry_at", retryAt))
 		out.Status, out.RetryAt = store.DeliveryPending, retryAt
 		return out
 	}
-	log.Error("Send failed for good.", slog.Any("error", err), slog.Int("smtp_code", notify.ErrorCode(err)))
+	log.Error("Send failed for good.", logged, slog.Int("smtp_code", notify.ErrorCode(err)))
 	out.Status = store.DeliveryFailed
 	return out
 }
@@ -257,6 +259,16 @@ func message(row store.DueDelivery, now time.Time) notify.Message {
 		},
 		Now: now,
 	}
+}
+
+// addressRe finds email addresses in error texts (SMTP replies often echo
+// the recipient).
+var addressRe = regexp.MustCompile(`[^\s<>"'(),;:@]+@([^\s<>"'(),;:@]+)`)
+
+// maskAddresses hides the addresses in a text bound for the logs, keeping
+// their domain, which is what an operator needs.
+func maskAddresses(s string) string {
+	return addressRe.ReplaceAllString(s, "…@$1")
 }
 
 // newToken is a random UUID (version 4) naming one claim.

@@ -3,7 +3,6 @@ package scheduler
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -107,6 +106,7 @@ func (s *Scheduler) Run(ctx context.Context, changes <-chan string) error {
 	defer d.close()
 
 	s.poke()
+	failures := 0
 	for {
 		select {
 		case <-ctx.Done():
@@ -117,9 +117,16 @@ func (s *Scheduler) Run(ctx context.Context, changes <-chan string) error {
 			}
 			s.poke()
 		case <-s.wake:
-			if err := s.cycle(ctx, d, timer); err != nil && !errors.Is(err, context.Canceled) {
-				s.logger.Error("Scheduler cycle failed.", slog.Any("error", err))
-				timer.armIn(time.Second) // try again soon
+			err := s.cycle(ctx, d, timer)
+			switch {
+			case err == nil:
+				failures = 0
+			case ctx.Err() == nil:
+				// The database is away, most likely: try again soon, then
+				// less and less often, without a log line a second.
+				failures++
+				s.logger.Error("Scheduler cycle failed; will try again.", slog.Any("error", err), slog.Int("failures", failures))
+				timer.armIn(min(time.Second<<min(failures-1, 5), 30*time.Second))
 			}
 		}
 	}

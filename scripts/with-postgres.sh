@@ -20,7 +20,8 @@ fi
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/rappel-pg.XXXXXX")
 as_pg() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # From /, which the postgres user can always enter.
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 [ "$(id -u)" = 0 ] && chown postgres "$dir"
 
