@@ -13,18 +13,11 @@ import (
 )
 
 func cmdDeliveries(ctx context.Context, a *app, args []string) error {
-	p, err := parseArgs(args, flagSpec{values: []string{"session"}})
+	p, err := parseFixed(args, flagSpec{values: []string{"session"}}, 0, "")
 	if err != nil {
 		return err
 	}
-	if err := p.exactly(0, ""); err != nil {
-		return err
-	}
-	raw, err := p.required("session")
-	if err != nil {
-		return err
-	}
-	id, err := sessionID(raw)
+	id, err := p.sessionOption()
 	if err != nil {
 		return err
 	}

@@ -6,11 +6,7 @@ import (
 )
 
 func cmdMigrate(ctx context.Context, a *app, args []string) error {
-	p, err := parseArgs(args, flagSpec{})
-	if err != nil {
-		return err
-	}
-	if err := p.exactly(0, ""); err != nil {
+	if _, err := parseFixed(args, flagSpec{}, 0, ""); err != nil {
 		return err
 	}
 	applied, err := a.store.Migrate(ctx, a.logger)

@@ -24,11 +24,8 @@ import (
 // then stops them in order: the scheduler finishes or gives back what it
 // has in flight, the HTTP server finishes its requests.
 func cmdRun(ctx context.Context, a *app, args []string) error {
-	p, err := parseArgs(args, flagSpec{values: []string{"only"}})
+	p, err := parseFixed(args, flagSpec{values: []string{"only"}}, 0, "")
 	if err != nil {
-		return err
-	}
-	if err := p.exactly(0, ""); err != nil {
 		return err
 	}
 	only := p.values["only"]

@@ -19,11 +19,8 @@ var sessionFields = []string{"kind", "title", "start", "end", "location", "url",
 func kindsList() []string { return store.Kinds }
 
 func cmdSessionAdd(ctx context.Context, a *app, args []string) error {
-	p, err := parseArgs(args, flagSpec{values: sessionFields})
+	p, err := parseFixed(args, flagSpec{values: sessionFields}, 0, "")
 	if err != nil {
-		return err
-	}
-	if err := p.exactly(0, ""); err != nil {
 		return err
 	}
 	for _, name := range []string{"kind", "title", "start"} {
@@ -100,11 +97,8 @@ func findSession(ctx context.Context, a *app, id int64) (store.Session, error) {
 }
 
 func cmdSessionList(ctx context.Context, a *app, args []string) error {
-	p, err := parseArgs(args, flagSpec{bools: []string{"all"}})
+	p, err := parseFixed(args, flagSpec{bools: []string{"all"}}, 0, "")
 	if err != nil {
-		return err
-	}
-	if err := p.exactly(0, ""); err != nil {
 		return err
 	}
 	sessions, err := a.store.Sessions(ctx, store.SessionFilter{IncludePast: p.bools["all"]})
@@ -129,14 +123,7 @@ func cmdSessionList(ctx context.Context, a *app, args []string) error {
 }
 
 func cmdSessionShow(ctx context.Context, a *app, args []string) error {
-	p, err := parseArgs(args, flagSpec{})
-	if err != nil {
-		return err
-	}
-	if err := p.exactly(1, "le numéro de la session"); err != nil {
-		return err
-	}
-	id, err := sessionID(p.positional[0])
+	_, id, err := sessionArg(args, flagSpec{})
 	if err != nil {
 		return err
 	}
@@ -181,14 +168,7 @@ func printSession(a *app, s store.Session, signups []store.Signup) error {
 }
 
 func cmdSessionUpdate(ctx context.Context, a *app, args []string) error {
-	p, err := parseArgs(args, flagSpec{values: sessionFields})
-	if err != nil {
-		return err
-	}
-	if err := p.exactly(1, "le numéro de la session"); err != nil {
-		return err
-	}
-	id, err := sessionID(p.positional[0])
+	p, id, err := sessionArg(args, flagSpec{values: sessionFields})
 	if err != nil {
 		return err
 	}
@@ -216,14 +196,7 @@ func cmdSessionUpdate(ctx context.Context, a *app, args []string) error {
 }
 
 func cmdSessionCancel(ctx context.Context, a *app, args []string) error {
-	p, err := parseArgs(args, flagSpec{})
-	if err != nil {
-		return err
-	}
-	if err := p.exactly(1, "le numéro de la session"); err != nil {
-		return err
-	}
-	id, err := sessionID(p.positional[0])
+	_, id, err := sessionArg(args, flagSpec{})
 	if err != nil {
 		return err
 	}

@@ -11,18 +11,11 @@ import (
 )
 
 func cmdSubscribe(ctx context.Context, a *app, args []string) error {
-	p, err := parseArgs(args, flagSpec{values: []string{"session", "email", "name"}})
+	p, err := parseFixed(args, flagSpec{values: []string{"session", "email", "name"}}, 0, "")
 	if err != nil {
 		return err
 	}
-	if err := p.exactly(0, ""); err != nil {
-		return err
-	}
-	raw, err := p.required("session")
-	if err != nil {
-		return err
-	}
-	id, err := sessionID(raw)
+	id, err := p.sessionOption()
 	if err != nil {
 		return err
 	}
@@ -49,18 +42,11 @@ func cmdSubscribe(ctx context.Context, a *app, args []string) error {
 }
 
 func cmdImport(ctx context.Context, a *app, args []string) error {
-	p, err := parseArgs(args, flagSpec{values: []string{"session"}})
+	p, err := parseFixed(args, flagSpec{values: []string{"session"}}, 1, "le fichier à importer (ou « - » pour l'entrée standard)")
 	if err != nil {
 		return err
 	}
-	if err := p.exactly(1, "le fichier à importer (ou « - » pour l'entrée standard)"); err != nil {
-		return err
-	}
-	raw, err := p.required("session")
-	if err != nil {
-		return err
-	}
-	id, err := sessionID(raw)
+	id, err := p.sessionOption()
 	if err != nil {
 		return err
 	}

@@ -96,3 +96,32 @@ func (p parsedArgs) exactly(n int, what string) error {
 	}
 	return nil
 }
+
+// parseFixed parses args and checks that exactly n positional arguments
+// were given; what names the missing one.
+func parseFixed(args []string, spec flagSpec, n int, what string) (parsedArgs, error) {
+	p, err := parseArgs(args, spec)
+	if err != nil {
+		return p, err
+	}
+	return p, p.exactly(n, what)
+}
+
+// sessionArg reads the session number given as the only argument.
+func sessionArg(args []string, spec flagSpec) (parsedArgs, int64, error) {
+	p, err := parseFixed(args, spec, 1, "le numéro de la session")
+	if err != nil {
+		return p, 0, err
+	}
+	id, err := sessionID(p.positional[0])
+	return p, id, err
+}
+
+// sessionOption reads the required --session option.
+func (p parsedArgs) sessionOption() (int64, error) {
+	raw, err := p.required("session")
+	if err != nil {
+		return 0, err
+	}
+	return sessionID(raw)
+}
