@@ -22,6 +22,9 @@ type Data struct {
 	Soon bool
 	// UnsubscribeURL is the page where the recipient leaves the session.
 	UnsubscribeURL string
+	// PreviousWhen is, in a reschedule notice, the span the recipient knew
+	// before the move: "mercredi 17 novembre 2021 de 17 h à 17 h 30".
+	PreviousWhen string
 }
 
 // Recipient is the person a message is for.
@@ -43,6 +46,8 @@ type Session struct {
 	When string
 	// Day is the date of the start: "mercredi 17 novembre 2021".
 	Day string
+	// DayNoYear is the same without the year: "mercredi 17 novembre".
+	DayNoYear string
 	// StartClock is the time of the start: "17 h".
 	StartClock string
 	// TimeZone names the zone of the times when it is not Paris time
@@ -77,6 +82,7 @@ func NewSession(in SessionInput, loc *time.Location) Session {
 		Kind:        Words(in.Kind),
 		When:        Span(in.StartsAt, in.EndsAt, loc),
 		Day:         Day(start),
+		DayNoYear:   DayNoYear(start),
 		StartClock:  Clock(start),
 		TimeZone:    zoneName(loc),
 		Online:      in.URL != "",

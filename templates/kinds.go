@@ -17,6 +17,9 @@ type KindWords struct {
 	To string
 	// Of is the noun after "de": "de l’atelier", "du webinaire".
 	Of string
+	// E is the ending that makes a participle agree with the noun: "" or
+	// "e" ("prévu", "prévue").
+	E string
 }
 
 var kindWords = map[string]KindWords{
@@ -30,17 +33,17 @@ var kindWords = map[string]KindWords{
 	},
 	"formation": {
 		Name: "formation", Label: "Formation", The: "la formation", TheCap: "La formation",
-		This: "cette formation", To: "à la formation", Of: "de la formation",
+		This: "cette formation", To: "à la formation", Of: "de la formation", E: "e",
 	},
 	"table-ronde": {
 		Name: "table ronde", Label: "Table ronde", The: "la table ronde", TheCap: "La table ronde",
-		This: "cette table ronde", To: "à la table ronde", Of: "de la table ronde",
+		This: "cette table ronde", To: "à la table ronde", Of: "de la table ronde", E: "e",
 	},
 	"portes-ouvertes": {
 		Name: "journée portes ouvertes", Label: "Journée portes ouvertes",
 		The: "la journée portes ouvertes", TheCap: "La journée portes ouvertes",
 		This: "cette journée portes ouvertes", To: "à la journée portes ouvertes",
-		Of: "de la journée portes ouvertes",
+		Of: "de la journée portes ouvertes", E: "e",
 	},
 }
 
@@ -52,6 +55,6 @@ func Words(kind string) KindWords {
 	}
 	return KindWords{
 		Name: "session", Label: "Session", The: "la session", TheCap: "La session",
-		This: "cette session", To: "à la session", Of: "de la session",
+		This: "cette session", To: "à la session", Of: "de la session", E: "e",
 	}
 }

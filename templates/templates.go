@@ -41,7 +41,7 @@ type Set struct {
 }
 
 // Emails lists the message templates every set must have.
-var Emails = []string{"j1", "h1", "reminder"}
+var Emails = []string{"j1", "h1", "reminder", "cancellation", "reschedule"}
 
 // Load parses the embedded templates.
 func Load() (*Set, error) {
