@@ -22,9 +22,11 @@ import (
 
 // Sender delivers built messages. Implementations are safe for concurrent
 // use; Send returns once the message is accepted (or written), or with an
-// error that IsTemporary classifies.
+// error that IsTemporary classifies. Abort makes the sends in progress fail
+// at once.
 type Sender interface {
 	Send(ctx context.Context, msg *gomail.Msg) error
+	Abort()
 	Close() error
 }
 
@@ -39,6 +41,10 @@ type Message struct {
 	// Now is the moment the message is built, on the database's clock; the
 	// time left before the session is counted from it.
 	Now time.Time
+	// PreviousStartsAt and PreviousEndsAt are, for a reschedule notice, the
+	// time the recipient knew before the move.
+	PreviousStartsAt *time.Time
+	PreviousEndsAt   *time.Time
 }
 
 // ComposerConfig is what every message shares.
@@ -83,12 +89,10 @@ func (c *Composer) UnsubscribeURL(signupID int64) string {
 	return c.cfg.PublicURL.JoinPath("desinscription", c.cfg.Tokens.Sign(token.Unsubscribe, signupID)).String()
 }
 
-// templateName maps a delivery kind to its template.
+// templateName maps a delivery kind to its template: each kind has its
+// own, but for the reminders of other offsets, which share "reminder".
 func templateName(kind string) string {
-	switch {
-	case kind == "j1" || kind == "h1":
-		return kind
-	case strings.HasPrefix(kind, "reminder-"):
+	if strings.HasPrefix(kind, "reminder-") {
 		return "reminder"
 	}
 	return kind
@@ -117,7 +121,7 @@ func (c *Composer) Compose(m Message) (*gomail.Msg, error) {
 
 func (c *Composer) data(m Message) templates.Data {
 	left, soon := templates.Relative(m.Now, m.Session.StartsAt, c.cfg.Location)
-	return templates.Data{
+	d := templates.Data{
 		Kind:           m.Kind,
 		Recipient:      m.Recipient,
 		Session:        templates.NewSession(m.Session, c.cfg.Location),
@@ -125,6 +129,10 @@ func (c *Composer) data(m Message) templates.Data {
 		Soon:           soon,
 		UnsubscribeURL: c.UnsubscribeURL(m.SignupID),
 	}
+	if m.PreviousStartsAt != nil {
+		d.PreviousWhen = templates.Span(*m.PreviousStartsAt, m.PreviousEndsAt, c.cfg.Location)
+	}
+	return d
 }
 
 // setListHeaders sets the headers of the contract that tell mail software

@@ -52,5 +52,8 @@ func (o *Outbox) Send(_ context.Context, msg *gomail.Msg) error {
 	return nil
 }
 
+// Abort does nothing: a file is written in an instant.
+func (o *Outbox) Abort() {}
+
 // Close does nothing: files need no goodbye.
 func (o *Outbox) Close() error { return nil }

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -41,12 +42,20 @@ type SMTPConfig struct {
 // would be a needless retry.
 const idleCheck = 5 * time.Second
 
+// ErrUnreachable wraps the failures to open a connection to the relay
+// (refused, timed out, TLS or authentication failed): nothing was tried for
+// the message itself, and every other message would fail the same way.
+var ErrUnreachable = errors.New("smtp server unreachable")
+
 // SMTP sends over a pool of reused connections to one relay, at most
 // Connections at a time.
 type SMTP struct {
 	client *gomail.Client
 	slots  chan struct{}
 	idle   chan *pooledConn
+
+	mu     sync.Mutex
+	active map[*pooledConn]bool
 }
 
 type pooledConn struct {
@@ -90,7 +99,8 @@ func NewSMTP(cfg SMTPConfig) (*SMTP, error) {
 		return nil, fmt.Errorf("configure smtp client: %w", err)
 	}
 	n := max(cfg.Connections, 1)
-	return &SMTP{client: client, slots: make(chan struct{}, n), idle: make(chan *pooledConn, n)}, nil
+	return &SMTP{client: client, slots: make(chan struct{}, n), idle: make(chan *pooledConn, n),
+		active: map[*pooledConn]bool{}}, nil
 }
 
 // Send delivers msg on a pooled connection, opening one if none is free.
@@ -105,7 +115,9 @@ func (s *SMTP) Send(ctx context.Context, msg *gomail.Msg) error {
 	if err != nil {
 		return err
 	}
+	s.track(pc, true)
 	err = s.client.SendWithSMTPClient(pc.c, msg)
+	s.track(pc, false)
 	if err != nil && IsTemporary(err) {
 		// The connection may be what failed: do not reuse it.
 		_ = pc.c.Close()
@@ -127,10 +139,31 @@ func (s *SMTP) conn(ctx context.Context) (*pooledConn, error) {
 		default:
 			c, err := s.client.DialToSMTPClientWithContext(ctx)
 			if err != nil {
-				return nil, fmt.Errorf("connect to smtp server: %w", err)
+				return nil, fmt.Errorf("connect to smtp server: %w: %w", ErrUnreachable, err)
 			}
 			return &pooledConn{c: c, since: time.Now()}, nil
 		}
+	}
+}
+
+func (s *SMTP) track(pc *pooledConn, active bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if active {
+		s.active[pc] = true
+	} else {
+		delete(s.active, pc)
+	}
+}
+
+// Abort closes the connections of the sends in progress, which then fail
+// at once: the last step of a stop that could not wait for them. Whether
+// the relay had accepted such a message is unknown; it will be sent again.
+func (s *SMTP) Abort() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for pc := range s.active {
+		_ = pc.c.Close()
 	}
 }
 

@@ -18,6 +18,8 @@ type Message struct {
 	From string
 	To   []string
 	Data []byte
+	// Helo is the name the client gave in EHLO.
+	Helo string
 	// At is when the server accepted it.
 	At time.Time
 }
@@ -112,4 +114,14 @@ func (l *lineSkipper) Read(p []byte) (int, error) {
 		}
 	}
 	return j, err
+}
+
+// MessageID is the message's Message-ID header, read without parsing the
+// whole message.
+func (m Message) MessageID() string {
+	msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
+	if err != nil {
+		return ""
+	}
+	return msg.Header.Get("Message-Id")
 }

@@ -1,6 +1,7 @@
 // Package smtptest runs a real SMTP server (emersion/go-smtp) inside a test
-// process, records what it accepts and can be told to refuse: rappel's
-// tests talk SMTP to it exactly as to a relay.
+// process, records what it accepts and can be told to refuse, to be slow,
+// to drop connections or to go away: rappel's tests talk SMTP to it exactly
+// as to a relay.
 package smtptest
 
 import (
@@ -14,6 +15,7 @@ import (
 	"io"
 	"math/big"
 	"net"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -21,6 +23,11 @@ import (
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 )
+
+// ErrDrop, returned by OnData, closes the connection after the whole
+// message was received and before the reply: the client cannot know the
+// message arrived, the worst case of at-least-once delivery.
+var ErrDrop = errors.New("drop the connection")
 
 // Options shape the server.
 type Options struct {
@@ -31,9 +38,12 @@ type Options struct {
 	// speaks TLS from the first byte (SMTPS).
 	StartTLS    bool
 	ImplicitTLS bool
+	// Delay is how long each message takes to be accepted: a slow relay.
+	Delay time.Duration
 	// OnRcpt, when set, may refuse a recipient with an *smtp.SMTPError.
 	OnRcpt func(to string) error
-	// OnData, when set, may refuse a message after its data.
+	// OnData, when set, may refuse a message after its data with an
+	// *smtp.SMTPError, or drop the connection with ErrDrop.
 	OnData func(m Message) error
 }
 
@@ -44,51 +54,85 @@ type Server struct {
 	// ClientTLS trusts the server's certificate.
 	ClientTLS *tls.Config
 
-	opts     Options
-	srv      *smtp.Server
-	mu       sync.Mutex
-	messages []Message
-	arrived  chan struct{}
-	conns    map[*smtp.Conn]bool
+	t         testing.TB
+	opts      Options
+	serverTLS *tls.Config
+	mu        sync.Mutex
+	srv       *smtp.Server
+	ln        net.Listener
+	done      chan struct{}
+	messages  []Message
+	dropped   []Message
+	arrived   chan struct{}
+	conns     map[*smtp.Conn]bool
 }
 
 // Start runs a server on a free loopback port until the test ends.
 func Start(t testing.TB, opts Options) *Server {
 	t.Helper()
-	s := &Server{opts: opts, arrived: make(chan struct{}, 1), conns: map[*smtp.Conn]bool{}}
+	s := &Server{t: t, opts: opts, arrived: make(chan struct{}, 1), conns: map[*smtp.Conn]bool{}, Host: "127.0.0.1"}
+	if opts.StartTLS || opts.ImplicitTLS {
+		s.serverTLS, s.ClientTLS = selfSigned(t)
+	}
+	s.listen("127.0.0.1:0")
+	t.Cleanup(s.Stop)
+	return s
+}
+
+func (s *Server) listen(addr string) {
 	srv := smtp.NewServer(backend{s})
 	srv.Domain = "smtp.test"
 	srv.ReadTimeout = 30 * time.Second
 	srv.WriteTimeout = 30 * time.Second
-	srv.AllowInsecureAuth = !opts.StartTLS && !opts.ImplicitTLS
+	srv.AllowInsecureAuth = !s.opts.StartTLS && !s.opts.ImplicitTLS
 	srv.ErrorLog = discardLogger{}
-	if opts.StartTLS || opts.ImplicitTLS {
-		serverTLS, clientTLS := selfSigned(t)
-		srv.TLSConfig, s.ClientTLS = serverTLS, clientTLS
-	}
+	srv.TLSConfig = s.serverTLS
 	var ln net.Listener
 	var err error
-	if opts.ImplicitTLS {
-		ln, err = tls.Listen("tcp", "127.0.0.1:0", srv.TLSConfig)
-	} else {
-		ln, err = net.Listen("tcp", "127.0.0.1:0")
+	for range 50 { // the port of a stopped server may take a moment to free
+		if s.opts.ImplicitTLS {
+			ln, err = tls.Listen("tcp", addr, s.serverTLS)
+		} else {
+			ln, err = net.Listen("tcp", addr)
+		}
+		if err == nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	if err != nil {
-		t.Fatalf("smtptest: listen: %v", err)
+		s.t.Fatalf("smtptest: listen: %v", err)
 	}
-	s.srv = srv
-	addr := ln.Addr().(*net.TCPAddr)
-	s.Host, s.Port = "127.0.0.1", addr.Port
+	s.Port = ln.Addr().(*net.TCPAddr).Port
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		_ = srv.Serve(ln)
 	}()
-	t.Cleanup(func() {
-		_ = srv.Close()
-		<-done
-	})
-	return s
+	s.mu.Lock()
+	s.srv, s.ln, s.done = srv, ln, done
+	s.mu.Unlock()
+}
+
+// Stop closes the server and every connection: the relay is down.
+func (s *Server) Stop() {
+	s.mu.Lock()
+	srv, ln, done := s.srv, s.ln, s.done
+	s.srv = nil
+	s.mu.Unlock()
+	if srv == nil {
+		return
+	}
+	// The listener too: Serve may not have registered it with the server
+	// yet, and Close would then miss it.
+	_ = ln.Close()
+	_ = srv.Close()
+	<-done
+}
+
+// Restart brings a stopped server back on the same port.
+func (s *Server) Restart() {
+	s.listen(net.JoinHostPort(s.Host, strconv.Itoa(s.Port)))
 }
 
 // Messages returns what was accepted so far, in order.
@@ -96,6 +140,13 @@ func (s *Server) Messages() []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Message(nil), s.messages...)
+}
+
+// Dropped returns the messages received whole but never acknowledged.
+func (s *Server) Dropped() []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Message(nil), s.dropped...)
 }
 
 // Connections counts the connections opened to the server.
@@ -122,12 +173,22 @@ func (s *Server) Wait(t testing.TB, n int, timeout time.Duration) []Message {
 	}
 }
 
-func (s *Server) accept(m Message) error {
+func (s *Server) accept(c *smtp.Conn, m Message) error {
+	if s.opts.Delay > 0 {
+		time.Sleep(s.opts.Delay)
+	}
 	if s.opts.OnData != nil {
-		if err := s.opts.OnData(m); err != nil {
+		if err := s.opts.OnData(m); errors.Is(err, ErrDrop) {
+			s.mu.Lock()
+			s.dropped = append(s.dropped, m)
+			s.mu.Unlock()
+			_ = c.Conn().Close()
+			return err
+		} else if err != nil {
 			return err
 		}
 	}
+	m.At = time.Now()
 	s.mu.Lock()
 	s.messages = append(s.messages, m)
 	s.mu.Unlock()
@@ -145,11 +206,12 @@ func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
 	b.s.mu.Lock()
 	b.s.conns[c] = true
 	b.s.mu.Unlock()
-	return &session{s: b.s}, nil
+	return &session{s: b.s, conn: c}, nil
 }
 
 type session struct {
 	s      *Server
+	conn   *smtp.Conn
 	authed bool
 	from   string
 	to     []string
@@ -195,8 +257,8 @@ func (ss *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	m := Message{From: ss.from, To: append([]string(nil), ss.to...), Data: data, At: time.Now()}
-	return ss.s.accept(m)
+	m := Message{From: ss.from, To: append([]string(nil), ss.to...), Data: data, Helo: ss.conn.Hostname()}
+	return ss.s.accept(ss.conn, m)
 }
 
 func (ss *session) Reset() { ss.from, ss.to = "", nil }
