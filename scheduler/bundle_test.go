@@ -1,13 +1,14 @@
 package scheduler_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
 	"net/mail"
 	"net/url"
-	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -32,23 +33,33 @@ type testBundle struct {
 
 func setup(t *testing.T) *testBundle {
 	t.Helper()
+	return setupWith(t, smtptest.Options{})
+}
+
+// setupWith starts the SMTP server with the faults given.
+func setupWith(t *testing.T, smtp smtptest.Options) *testBundle {
+	t.Helper()
 	st, dsn := storetest.NewStore(t)
 	loc, err := time.LoadLocation("Europe/Paris")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testBundle{ctx: context.Background(), st: st, dsn: dsn, smtp: smtptest.Start(t, smtptest.Options{}), loc: loc}
+	return &testBundle{ctx: context.Background(), st: st, dsn: dsn, smtp: smtptest.Start(t, smtp), loc: loc}
 }
 
 // workerOpts tune one scheduler.
 type workerOpts struct {
 	Reminders string
 	MaxLate   string
+	Retry     scheduler.RetryPolicy
+	Lease     time.Duration
+	ChunkSize int
 }
 
 // startWorker runs a scheduler, with its own pool and LISTEN connection as
-// a replica would have, until the test ends.
-func (b *testBundle) startWorker(t *testing.T, o workerOpts) {
+// a replica would have, until the test ends or stop is called; stop returns
+// how long the scheduler took to return.
+func (b *testBundle) startWorker(t *testing.T, o workerOpts) (stop func() time.Duration) {
 	t.Helper()
 	if o.Reminders == "" {
 		o.Reminders = scheduler.DefaultReminders
@@ -68,24 +79,36 @@ func (b *testBundle) startWorker(t *testing.T, o workerOpts) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	// The test's own output: shown when it fails or with -v.
+	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelInfo}))
 	ctx, cancel := context.WithCancel(b.ctx)
 	changes, err := store.Listen(ctx, b.dsn, logger)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := scheduler.New(scheduler.Config{Reminders: reminders, Location: b.loc, Concurrency: 4, ClaimBatch: 50, ChunkSize: 20},
-		st, newComposer(t, b.loc), sender, logger)
+	s := scheduler.New(scheduler.Config{
+		Reminders: reminders, Location: b.loc, Concurrency: 4, ClaimBatch: 50,
+		ChunkSize: cmp.Or(o.ChunkSize, 20), Lease: o.Lease, Retry: o.Retry,
+	}, st, newComposer(t, b.loc), sender, logger)
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx, changes) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("scheduler: %v", err)
-		}
-		sender.Close()
-		st.Close()
-	})
+	var once sync.Once
+	var took time.Duration
+	stop = func() time.Duration {
+		once.Do(func() {
+			start := time.Now()
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("scheduler: %v", err)
+			}
+			took = time.Since(start)
+			sender.Close()
+			st.Close()
+		})
+		return took
+	}
+	t.Cleanup(func() { stop() })
+	return stop
 }
 
 func newComposer(t *testing.T, loc *time.Location) *notify.Composer {

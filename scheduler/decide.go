@@ -6,16 +6,22 @@ import (
 	"github.com/dinum/rappel/store"
 )
 
-// candidate is what is known about a claimed reminder just before it is
+// candidate is what is known about a claimed delivery just before it is
 // sent, read again from the database under the session's fence.
 type candidate struct {
-	Due   time.Time
-	Start time.Time
+	// Notice is "cancellation" or "reschedule"; empty for a reminder.
+	Notice string
+	Due    time.Time
+	Start  time.Time
 	// MaxLate is the lateness limit of the reminder's offset.
 	MaxLate time.Duration
-	// SessionOpen is false when the session was cancelled or moved since the
-	// delivery was planned.
-	SessionOpen bool
+	// Tried is true once an attempt was made: the lateness limit is for
+	// reminders that fell due while no worker ran, not for retries.
+	Tried bool
+	// Cancelled and Current describe the session: cancelled, and still at
+	// the schedule the delivery was planned for.
+	Cancelled bool
+	Current   bool
 	// SignupOpen is false when the sign-up was unsubscribed.
 	SignupOpen bool
 	// LaterDue is true when a later reminder of the same sign-up and schedule
@@ -26,8 +32,11 @@ type candidate struct {
 // decide applies DESIGN.md's rules at send time. It returns whether to send
 // and, when not, the reason recorded with the skipped delivery.
 func decide(now time.Time, c candidate) (send bool, reason string) {
+	if c.Notice != "" {
+		return decideNotice(now, c)
+	}
 	switch {
-	case !c.SessionOpen:
+	case c.Cancelled || !c.Current:
 		return false, store.ReasonSessionChanged
 	case !c.SignupOpen:
 		return false, store.ReasonUnsubscribed
@@ -35,8 +44,23 @@ func decide(now time.Time, c candidate) (send bool, reason string) {
 		return false, store.ReasonSessionStarted
 	case c.LaterDue:
 		return false, store.ReasonSuperseded
-	case now.Sub(c.Due) > c.MaxLate:
+	case !c.Tried && now.Sub(c.Due) > c.MaxLate:
 		return false, store.ReasonTooLate
+	}
+	return true, ""
+}
+
+// decideNotice: a cancellation notice goes to whoever is still signed up,
+// until the time the session would have started; a reschedule notice only
+// while it describes the current schedule, before the new start.
+func decideNotice(now time.Time, c candidate) (bool, string) {
+	switch {
+	case !c.SignupOpen:
+		return false, store.ReasonUnsubscribed
+	case c.Notice == store.KindReschedule && (c.Cancelled || !c.Current):
+		return false, store.ReasonSessionChanged
+	case !now.Before(c.Start):
+		return false, store.ReasonSessionStarted
 	}
 	return true, ""
 }

@@ -11,7 +11,7 @@ import (
 func TestDecide(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
-	h1 := candidate{Due: start.Add(-time.Hour), Start: start, MaxLate: 15 * time.Minute, SessionOpen: true, SignupOpen: true}
+	h1 := candidate{Due: start.Add(-time.Hour), Start: start, MaxLate: 15 * time.Minute, Current: true, SignupOpen: true}
 	tests := []struct {
 		name       string
 		now        time.Time
@@ -22,11 +22,34 @@ func TestDecide(t *testing.T) {
 		{"OnTime", h1.Due, nil, true, ""},
 		{"LateWithinLimit", h1.Due.Add(14 * time.Minute), nil, true, ""},
 		{"TooLate", h1.Due.Add(16 * time.Minute), nil, false, store.ReasonTooLate},
+		{"RetryPastTheLimit", h1.Due.Add(40 * time.Minute), func(c candidate) candidate { c.Tried = true; return c }, true, ""},
 		{"Started", start, nil, false, store.ReasonSessionStarted},
-		{"SessionChanged", h1.Due, func(c candidate) candidate { c.SessionOpen = false; return c }, false, store.ReasonSessionChanged},
+		{"Cancelled", h1.Due, func(c candidate) candidate { c.Cancelled = true; return c }, false, store.ReasonSessionChanged},
+		{"Moved", h1.Due, func(c candidate) candidate { c.Current = false; return c }, false, store.ReasonSessionChanged},
 		{"Unsubscribed", h1.Due, func(c candidate) candidate { c.SignupOpen = false; return c }, false, store.ReasonUnsubscribed},
 		{"LaterOneDue", h1.Due, func(c candidate) candidate { c.LaterDue = true; return c }, false, store.ReasonSuperseded},
 		{"StartedWinsOverLateness", start.Add(time.Hour), nil, false, store.ReasonSessionStarted},
+		{"CancellationNotice", start.Add(-time.Minute), func(c candidate) candidate {
+			c.Notice, c.Cancelled, c.Current = store.KindCancellation, true, true
+			return c
+		}, true, ""},
+		{"CancellationAfterStart", start, func(c candidate) candidate {
+			c.Notice, c.Cancelled = store.KindCancellation, true
+			return c
+		}, false, store.ReasonSessionStarted},
+		{"CancellationToUnsubscribed", h1.Due, func(c candidate) candidate {
+			c.Notice, c.Cancelled, c.SignupOpen = store.KindCancellation, true, false
+			return c
+		}, false, store.ReasonUnsubscribed},
+		{"RescheduleNotice", h1.Due.Add(-48 * time.Hour), func(c candidate) candidate { c.Notice = store.KindReschedule; return c }, true, ""},
+		{"RescheduleMovedAgain", h1.Due, func(c candidate) candidate {
+			c.Notice, c.Current = store.KindReschedule, false
+			return c
+		}, false, store.ReasonSessionChanged},
+		{"RescheduleThenCancelled", h1.Due, func(c candidate) candidate {
+			c.Notice, c.Cancelled = store.KindReschedule, true
+			return c
+		}, false, store.ReasonSessionChanged},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -72,7 +95,7 @@ func TestBackoff(t *testing.T) {
 func TestChunkBySession(t *testing.T) {
 	t.Parallel()
 	claimed := []store.Claimed{{ID: 1, SessionID: 7}, {ID: 2, SessionID: 8}, {ID: 3, SessionID: 7}, {ID: 4, SessionID: 7}}
-	got := chunkBySession(claimed, 2)
+	got := chunkBySession("t", claimed, 2)
 	if len(got) != 3 || got[0].sessionID != 7 || len(got[0].ids) != 2 || got[1].sessionID != 8 || got[2].ids[0] != 4 {
 		t.Errorf("chunks = %+v", got)
 	}

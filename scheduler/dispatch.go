@@ -5,51 +5,93 @@ import (
 	"crypto/rand"
 	"fmt"
 	"log/slog"
-	"regexp"
 	"sync"
 	"time"
 
-	"github.com/dinum/rappel/notify"
 	"github.com/dinum/rappel/store"
-	"github.com/dinum/rappel/templates"
 )
 
-// dispatcher claims due deliveries and sends them, one session's chunk at a
-// time under that session's fence.
+// dispatcher sends what the claim loop claims: ChunkWorkers workers take
+// chunks (the deliveries of one session in one claim) and send each under
+// the session's fence, sharing Concurrency sending slots. A recorder commits
+// the outcomes, a renewer keeps the leases of the claims in flight.
 type dispatcher struct {
 	s        *Scheduler
-	fence    *store.Fence
+	queue    chan chunk
+	slots    chan struct{}
 	recorder *recorder
-	stop     context.CancelFunc
-	done     chan struct{}
+	claims   *claimSet
+	breaker  *breaker
+	orphans  *orphans
+	workers  sync.WaitGroup
+	stopAux  context.CancelFunc
+	auxDone  sync.WaitGroup
 }
 
-func newDispatcher(ctx context.Context, s *Scheduler) (*dispatcher, error) {
-	fence, err := s.store.Fence(ctx)
-	if err != nil {
-		return nil, err
+// chunk is what one worker sends under one hold of a session's fence.
+type chunk struct {
+	token     string
+	sessionID int64
+	ids       []int64
+}
+
+func newDispatcher(s *Scheduler) *dispatcher {
+	return &dispatcher{
+		s:        s,
+		queue:    make(chan chunk, s.cfg.ChunkWorkers),
+		slots:    make(chan struct{}, s.cfg.Concurrency),
+		recorder: newRecorder(s.store, s.logger),
+		claims:   newClaimSet(),
+		breaker:  &breaker{},
+		orphans:  &orphans{},
 	}
-	rec := newRecorder(s.store, s.logger)
-	recCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	d := &dispatcher{s: s, fence: fence, recorder: rec, stop: stop, done: make(chan struct{})}
+}
+
+// start runs the workers, the recorder and the renewer. The last two
+// outlive ctx: they stop in stop, after the workers.
+func (d *dispatcher) start(ctx context.Context) {
+	auxCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	d.stopAux = cancel
+	d.auxDone.Go(func() { d.recorder.run(auxCtx) })
+	d.auxDone.Go(func() { d.renew(auxCtx) })
+	for range d.s.cfg.ChunkWorkers {
+		d.workers.Go(func() { d.work(ctx) })
+	}
+}
+
+// stop waits for the workers (they give back what they did not start),
+// gives the sends in progress StopGrace to finish before aborting them,
+// commits the last outcomes and gives back what could not be given back
+// before. The claim loop must have returned.
+func (d *dispatcher) stop() {
+	close(d.queue)
+	done := make(chan struct{})
 	go func() {
-		defer close(d.done)
-		rec.run(recCtx)
+		d.workers.Wait()
+		close(done)
 	}()
-	return d, nil
+	select {
+	case <-done:
+	case <-time.After(d.s.cfg.StopGrace):
+		d.s.logger.Warn("Sends still in progress at the end of the grace period: aborting them.")
+		d.s.sender.Abort()
+		<-done
+	}
+	d.stopAux()
+	d.auxDone.Wait()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	d.orphans.release(ctx, d.s.store, d.s.logger)
 }
 
-// close flushes the last outcomes and releases the fence connection.
-func (d *dispatcher) close() {
-	d.stop()
-	<-d.done
-	_ = d.fence.Close()
-}
-
-// dispatchDue claims and sends batches until nothing is due or ctx ends.
-func (d *dispatcher) dispatchDue(ctx context.Context) error {
+// claimDue claims batches and queues their chunks until nothing is due,
+// the relay is unreachable, or ctx ends. Queueing waits for a free worker:
+// no more is claimed than can be sent soon, and the leases of what waits
+// are renewed.
+func (d *dispatcher) claimDue(ctx context.Context) error {
+	d.orphans.release(ctx, d.s.store, d.s.logger)
 	cfg := d.s.cfg
-	for ctx.Err() == nil {
+	for ctx.Err() == nil && d.breaker.remaining() == 0 {
 		tok := newToken()
 		claimed, err := d.s.store.ClaimDue(ctx, store.ClaimParams{
 			Limit: cfg.ClaimBatch, Lease: cfg.Lease, Token: tok, Worker: cfg.Worker,
@@ -61,8 +103,17 @@ func (d *dispatcher) dispatchDue(ctx context.Context) error {
 			return nil
 		}
 		d.s.logger.Debug("Deliveries claimed.", slog.Int("count", len(claimed)))
-		if err := d.sendClaimed(ctx, tok, claimed); err != nil {
-			return err
+		chunks := chunkBySession(tok, claimed, cfg.ChunkSize)
+		d.claims.add(tok, len(chunks))
+		for i, ch := range chunks {
+			select {
+			case d.queue <- ch:
+			case <-ctx.Done():
+				for _, rest := range chunks[i:] {
+					d.giveBack(rest.token, rest.ids, 0)
+				}
+				return nil
+			}
 		}
 		if len(claimed) < cfg.ClaimBatch {
 			return nil
@@ -71,36 +122,15 @@ func (d *dispatcher) dispatchDue(ctx context.Context) error {
 	return nil
 }
 
-// sendClaimed sends one claim, session by session and chunk by chunk. What
-// ctx's end leaves unsent is given back for any replica to send at once.
-func (d *dispatcher) sendClaimed(ctx context.Context, tok string, claimed []store.Claimed) error {
-	chunks := chunkBySession(claimed, d.s.cfg.ChunkSize)
-	for i, ch := range chunks {
-		if ctx.Err() != nil {
-			return d.release(tok, chunks[i:])
-		}
-		if err := d.sendChunk(ctx, tok, ch); err != nil {
-			_ = d.release(tok, chunks[i:])
-			return err
-		}
-	}
-	return nil
-}
-
-type chunk struct {
-	sessionID int64
-	ids       []int64
-}
-
 // chunkBySession groups a claim by session, keeping the claim's order, in
 // chunks of at most size.
-func chunkBySession(claimed []store.Claimed, size int) []chunk {
+func chunkBySession(tok string, claimed []store.Claimed, size int) []chunk {
 	var out []chunk
 	open := map[int64]int{}
 	for _, c := range claimed {
 		i, ok := open[c.SessionID]
 		if !ok || len(out[i].ids) >= size {
-			out = append(out, chunk{sessionID: c.SessionID})
+			out = append(out, chunk{token: tok, sessionID: c.SessionID})
 			i = len(out) - 1
 			open[c.SessionID] = i
 		}
@@ -109,66 +139,74 @@ func chunkBySession(claimed []store.Claimed, size int) []chunk {
 	return out
 }
 
-func (d *dispatcher) release(tok string, chunks []chunk) error {
-	var ids []int64
-	for _, ch := range chunks {
-		ids = append(ids, ch.ids...)
+// work sends chunks until the queue is closed. After ctx ends, or while
+// the relay is unreachable, it gives them back instead.
+func (d *dispatcher) work(ctx context.Context) {
+	fence := d.s.store.Fence()
+	defer fence.Close()
+	for ch := range d.queue {
+		if wait := d.breaker.remaining(); ctx.Err() != nil || wait > 0 {
+			d.giveBack(ch.token, ch.ids, wait)
+			continue
+		}
+		d.sendChunk(ctx, fence, ch)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	return d.s.store.ReleaseClaim(ctx, tok, ids)
 }
 
 // sendChunk holds the session's fence while it reads the deliveries again,
 // sends them and commits their outcomes: a cancellation or an unsubscription
 // waits for it, and every chunk after it sees its effect.
-func (d *dispatcher) sendChunk(ctx context.Context, tok string, ch chunk) (err error) {
-	if err := d.fence.Hold(ctx, ch.sessionID); err != nil {
-		return err
+func (d *dispatcher) sendChunk(ctx context.Context, fence *store.Fence, ch chunk) {
+	log := d.s.logger.With(slog.Int64("session_id", ch.sessionID))
+	if err := fence.Hold(ctx, ch.sessionID); err != nil {
+		log.Error("Session fence could not be taken.", slog.Any("error", err))
+		d.giveBack(ch.token, ch.ids, 0)
+		return
 	}
-	defer func() {
-		relCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		if ferr := d.recorder.flush(relCtx); ferr != nil && err == nil {
-			err = ferr
-		}
-		if rerr := d.fence.Release(relCtx, ch.sessionID); rerr != nil && err == nil {
-			err = rerr
-		}
-	}()
-	rows, err := d.fence.LoadClaimed(ctx, tok, ch.ids)
+	rows, err := fence.LoadClaimed(ctx, ch.token, ch.ids)
+	var unsent []int64
 	if err != nil {
-		return err
+		log.Error("Claimed deliveries could not be read.", slog.Any("error", err))
+		unsent = ch.ids
+	} else {
+		unsent = d.sendRows(ctx, ch.token, rows, time.Now())
 	}
-	loadedAt := time.Now()
-	unsent := d.sendRows(ctx, tok, rows, loadedAt)
-	if len(unsent) > 0 {
-		return d.release(tok, []chunk{{sessionID: ch.sessionID, ids: unsent}})
+	endCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := d.recorder.flush(endCtx); err != nil {
+		log.Error("Delivery outcomes could not be recorded yet.", slog.Any("error", err))
 	}
-	return nil
+	if err := fence.Release(endCtx, ch.sessionID); err != nil {
+		log.Warn("Session fence released by closing its connection.", slog.Any("error", err))
+	}
+	d.giveBack(ch.token, unsent, d.breaker.remaining())
+	// Retries and given-back work have new due times: the claim loop
+	// re-arms its timer for them.
+	poke(d.s.claimWake)
 }
 
-// sendRows decides and sends each row, Concurrency at a time, and returns
-// the ids it did not start because ctx ended.
+// sendRows sends the rows, Concurrency at a time across all workers, and
+// returns the ids it did not start because ctx ended or the relay became
+// unreachable.
 func (d *dispatcher) sendRows(ctx context.Context, tok string, rows []store.DueDelivery, loadedAt time.Time) []int64 {
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	slots := make(chan struct{}, d.s.cfg.Concurrency)
 	for i, row := range rows {
+		if ctx.Err() != nil || d.breaker.remaining() > 0 {
+			return idsOf(rows[i:])
+		}
 		select {
-		case slots <- struct{}{}:
+		case d.slots <- struct{}{}:
 		case <-ctx.Done():
 			return idsOf(rows[i:])
 		}
 		// The database's clock, advanced by the time spent since the rows
 		// were read: decisions never depend on this machine's clock.
 		now := row.DBNow.Add(time.Since(loadedAt))
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-slots }()
+		wg.Go(func() {
+			defer func() { <-d.slots }()
 			d.recorder.add(d.deliver(ctx, tok, row, now, loadedAt))
-		}()
+		})
 	}
 	return nil
 }
@@ -181,94 +219,19 @@ func idsOf(rows []store.DueDelivery) []int64 {
 	return ids
 }
 
-// deliver applies the rules of DESIGN.md to one row and sends it if they
-// allow, returning its outcome.
-func (d *dispatcher) deliver(ctx context.Context, tok string, row store.DueDelivery, now, loadedAt time.Time) store.Outcome {
-	out := store.Outcome{ID: row.ID, Token: tok}
-	rem, ok := ReminderForKind(d.s.kinds, row.Kind)
-	if !ok {
-		out.Status, out.Error = store.DeliveryFailed, "type de message inconnu : "+row.Kind
-		return out
+// giveBack releases claimed deliveries that were not attempted, due again
+// after the delay given; if the database does not answer, they are kept to
+// be released later, before the lease would.
+func (d *dispatcher) giveBack(tok string, ids []int64, after time.Duration) {
+	defer d.claims.done(tok)
+	if len(ids) == 0 {
+		return
 	}
-	send, reason := decide(now, candidate{
-		Due:         row.DueAt,
-		Start:       row.Session.StartsAt,
-		MaxLate:     rem.MaxLate,
-		SessionOpen: row.Session.Status == store.SessionScheduled && row.Session.ScheduleVersion == row.ScheduleVersion,
-		SignupOpen:  row.SignupStatus == store.SignupConfirmed,
-		LaterDue:    row.LaterDue,
-	})
-	log := d.s.logger.With(slog.Int64("delivery_id", row.ID), slog.Int64("session_id", row.SessionID),
-		slog.String("kind", row.Kind), slog.Int("attempt", row.Attempts+1))
-	if !send {
-		log.Info("Delivery skipped.", slog.String("reason", reason), slog.Duration("late", now.Sub(row.DueAt)))
-		out.Status, out.SkipReason = store.DeliverySkipped, reason
-		return out
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := d.s.store.ReleaseClaim(ctx, tok, ids, after); err != nil {
+		d.orphans.add(tok, ids)
 	}
-	msg, err := d.s.composer.Compose(message(row, now))
-	if err != nil {
-		log.Error("Message could not be built.", slog.Any("error", err))
-		out.Status, out.Error = store.DeliveryFailed, err.Error()
-		return out
-	}
-	// A send that started finishes even if ctx ends: the relay may accept
-	// it, and its outcome must be recorded.
-	err = d.s.sender.Send(context.WithoutCancel(ctx), msg)
-	acceptedAt := row.DBNow.Add(time.Since(loadedAt))
-	out.Attempted = true
-	if err == nil {
-		log.Info("Reminder sent.", slog.Duration("late", acceptedAt.Sub(row.DueAt)))
-		out.Status, out.At = store.DeliverySent, acceptedAt
-		return out
-	}
-	return d.failure(log, row, rem, out, err, acceptedAt)
-}
-
-// failure turns a send error into a retry or a final failure: permanent
-// errors, the last attempt, and a retry that would come after the session's
-// start or the lateness limit all end the delivery.
-func (d *dispatcher) failure(log *slog.Logger, row store.DueDelivery, rem Reminder, out store.Outcome, err error, now time.Time) store.Outcome {
-	out.Error = err.Error()
-	attempt := row.Attempts + 1
-	retryAt := now.Add(d.s.cfg.Retry.backoff(attempt))
-	deadline := row.DueAt.Add(rem.MaxLate)
-	if row.Session.StartsAt.Before(deadline) {
-		deadline = row.Session.StartsAt
-	}
-	logged := slog.String("error", maskAddresses(err.Error()))
-	if notify.IsTemporary(err) && attempt < d.s.cfg.Retry.MaxAttempts && retryAt.Before(deadline) {
-		log.Warn("Send failed, will retry.", logged, slog.Time("retry_at", retryAt))
-		out.Status, out.RetryAt = store.DeliveryPending, retryAt
-		return out
-	}
-	log.Error("Send failed for good.", logged, slog.Int("smtp_code", notify.ErrorCode(err)))
-	out.Status = store.DeliveryFailed
-	return out
-}
-
-func message(row store.DueDelivery, now time.Time) notify.Message {
-	s := row.Session
-	return notify.Message{
-		DeliveryID: row.ID,
-		Kind:       row.Kind,
-		SignupID:   row.SignupID,
-		Recipient:  templates.Recipient{Name: row.Name, Email: row.Email},
-		Session: templates.SessionInput{
-			ID: s.ID, Kind: s.Kind, Title: s.Title, Description: s.Description,
-			Location: s.Location, URL: s.URL, StartsAt: s.StartsAt, EndsAt: s.EndsAt,
-		},
-		Now: now,
-	}
-}
-
-// addressRe finds email addresses in error texts (SMTP replies often echo
-// the recipient).
-var addressRe = regexp.MustCompile(`[^\s<>"'(),;:@]+@([^\s<>"'(),;:@]+)`)
-
-// maskAddresses hides the addresses in a text bound for the logs, keeping
-// their domain, which is what an operator needs.
-func maskAddresses(s string) string {
-	return addressRe.ReplaceAllString(s, "…@$1")
 }
 
 // newToken is a random UUID (version 4) naming one claim.

@@ -13,7 +13,9 @@ import (
 // is committed: DESIGN.md allows 50 ms, the flush itself takes a few.
 const flushEvery = 20 * time.Millisecond
 
-// recorder commits outcomes in small batches, one statement each.
+// recorder commits outcomes in small batches, one statement each. While
+// the database does not answer, outcomes wait in memory and are written as
+// soon as it does.
 type recorder struct {
 	store  *store.Store
 	logger *slog.Logger
@@ -34,25 +36,50 @@ func (r *recorder) add(o store.Outcome) {
 	r.mu.Unlock()
 }
 
-// run flushes every flushEvery until ctx ends, then once more.
+// run flushes every flushEvery until ctx ends, then keeps trying for a few
+// seconds to write what is left.
 func (r *recorder) run(ctx context.Context) {
 	t := time.NewTicker(flushEvery)
 	defer t.Stop()
+	var lastLog time.Time
 	for {
 		select {
 		case <-ctx.Done():
-			final, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			if err := r.flush(final); err != nil {
-				r.logger.Error("Delivery outcomes could not be recorded.", slog.Any("error", err))
-			}
+			r.final()
 			return
 		case <-t.C:
-			if err := r.flush(ctx); err != nil && ctx.Err() == nil {
-				r.logger.Error("Delivery outcomes could not be recorded; will try again.", slog.Any("error", err))
+			err := r.flush(ctx)
+			if err != nil && ctx.Err() == nil && time.Since(lastLog) > 10*time.Second {
+				lastLog = time.Now()
+				r.logger.Error("Delivery outcomes could not be recorded; they are kept and will be written when the database answers.",
+					slog.Any("error", err), slog.Int("waiting", r.waiting()))
 			}
 		}
 	}
+}
+
+func (r *recorder) final() {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		ctx, cancel := context.WithDeadline(context.Background(), deadline)
+		err := r.flush(ctx)
+		cancel()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			r.logger.Error("Delivery outcomes lost at stop: these messages may be sent again.",
+				slog.Any("error", err), slog.Int("outcomes", r.waiting()))
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func (r *recorder) waiting() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.pending)
 }
 
 // flush writes what is pending; on failure the outcomes are kept for the

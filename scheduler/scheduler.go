@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -29,11 +30,18 @@ type Config struct {
 	// ChunkSize is the most deliveries of one session sent under one hold
 	// of its fence, which bounds how long a cancellation waits; default 200.
 	ChunkSize int
-	// Lease protects claimed deliveries from other replicas; default 5 min.
+	// ChunkWorkers is how many chunks are sent at once, so that one slow
+	// message does not hold up the others; default 2.
+	ChunkWorkers int
+	// Lease protects claimed deliveries from other replicas; it is renewed
+	// while they are in flight. Default 5 min.
 	Lease time.Duration
 	// Sweep is the period of the safety sweep that plans and re-arms even
 	// if a notification was missed; default 1 min.
 	Sweep time.Duration
+	// StopGrace is how long the sends in progress may take to finish on a
+	// stop before their connections are closed; default 5 s.
+	StopGrace time.Duration
 	// Retry is the policy for temporary failures.
 	Retry RetryPolicy
 	// Worker names this replica in the deliveries it claims.
@@ -44,8 +52,10 @@ func (c *Config) setDefaults() {
 	c.Concurrency = cmp.Or(c.Concurrency, 4)
 	c.ClaimBatch = cmp.Or(c.ClaimBatch, 500)
 	c.ChunkSize = cmp.Or(c.ChunkSize, 200)
+	c.ChunkWorkers = cmp.Or(c.ChunkWorkers, 2)
 	c.Lease = cmp.Or(c.Lease, 5*time.Minute)
 	c.Sweep = cmp.Or(c.Sweep, time.Minute)
+	c.StopGrace = cmp.Or(c.StopGrace, 5*time.Second)
 	c.Retry.setDefaults()
 	if c.Worker == "" {
 		host, _ := os.Hostname()
@@ -61,93 +71,142 @@ const planBatch = 500
 
 // Scheduler plans deliveries, wakes up when they fall due, and sends them.
 type Scheduler struct {
-	cfg      Config
-	kinds    map[string]Reminder
-	store    *store.Store
-	composer *notify.Composer
-	sender   notify.Sender
-	logger   *slog.Logger
-	wake     chan struct{}
+	cfg       Config
+	kinds     map[string]Reminder
+	store     *store.Store
+	composer  *notify.Composer
+	sender    notify.Sender
+	logger    *slog.Logger
+	planWake  chan struct{}
+	claimWake chan struct{}
 }
 
 // New wires a scheduler; Run starts it.
 func New(cfg Config, st *store.Store, composer *notify.Composer, sender notify.Sender, logger *slog.Logger) *Scheduler {
 	cfg.setDefaults()
 	return &Scheduler{
-		cfg:      cfg,
-		kinds:    KindOffsets(cfg.Reminders),
-		store:    st,
-		composer: composer,
-		sender:   sender,
-		logger:   logger,
-		wake:     make(chan struct{}, 1),
+		cfg:       cfg,
+		kinds:     KindOffsets(cfg.Reminders),
+		store:     st,
+		composer:  composer,
+		sender:    sender,
+		logger:    logger,
+		planWake:  make(chan struct{}, 1),
+		claimWake: make(chan struct{}, 1),
 	}
 }
 
-// Run works until ctx ends: on every change notification, on the one-shot
-// timer armed at the next due instant, and on the periodic sweep, it plans
-// what is new, sends what is due, and arms the timer again. On return,
-// nothing it claimed is left in flight.
+// Run works until ctx ends. One loop plans what is new, on every change
+// notification and on the periodic sweep; another claims what is due, when
+// the one-shot timer armed at the next due instant fires or when new work
+// may be due, and hands it to the dispatcher. On return, what was claimed
+// is sent, recorded, or given back for any replica to send.
 func (s *Scheduler) Run(ctx context.Context, changes <-chan string) error {
 	c := cron.New(
 		cron.WithLocation(time.UTC),
 		cron.WithLogger(cronLogger{s.logger}),
 		cron.WithChain(cron.Recover(cronLogger{s.logger})),
 	)
-	c.Schedule(cron.ConstantDelaySchedule{Delay: s.cfg.Sweep}, cron.FuncJob(s.poke))
+	c.Schedule(cron.ConstantDelaySchedule{Delay: s.cfg.Sweep}, cron.FuncJob(func() {
+		poke(s.planWake)
+		poke(s.claimWake)
+	}))
 	c.Start()
 	defer func() { <-c.Stop().Done() }()
-	timer := &dueTimer{cron: c, job: cron.FuncJob(s.poke)}
+	timer := &dueTimer{cron: c, job: cron.FuncJob(func() { poke(s.claimWake) })}
 
-	d, err := newDispatcher(ctx, s)
-	if err != nil {
-		return err
-	}
-	defer d.close()
-
-	s.poke()
-	failures := 0
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case _, ok := <-changes:
-			if !ok {
-				changes = nil
-			}
-			s.poke()
-		case <-s.wake:
-			err := s.cycle(ctx, d, timer)
-			switch {
-			case err == nil:
-				failures = 0
-			case ctx.Err() == nil:
-				// The database is away, most likely: try again soon, then
-				// less and less often, without a log line a second.
-				failures++
-				s.logger.Error("Scheduler cycle failed; will try again.", slog.Any("error", err), slog.Int("failures", failures))
-				timer.armIn(min(time.Second<<min(failures-1, 5), 30*time.Second))
-			}
-		}
-	}
+	d := newDispatcher(s)
+	d.start(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() { s.claimLoop(ctx, d, timer) })
+	s.planLoop(ctx, changes)
+	wg.Wait()
+	d.stop()
+	return nil
 }
 
-// poke asks the loop for a cycle; a cycle already asked for is enough.
-func (s *Scheduler) poke() {
+// poke asks a loop for a round; a round already asked for is enough.
+func poke(wake chan struct{}) {
 	select {
-	case s.wake <- struct{}{}:
+	case wake <- struct{}{}:
 	default:
 	}
 }
 
-// cycle plans, sends everything due, and arms the timer at the next due
-// instant, read on the database's clock.
-func (s *Scheduler) cycle(ctx context.Context, d *dispatcher, timer *dueTimer) error {
-	if err := s.plan(ctx); err != nil {
-		return err
+// retryDelay backs off while the database is away: 1 s, then twice as
+// long each time, up to 30 s.
+func retryDelay(failures int) time.Duration {
+	return min(time.Second<<min(failures-1, 5), 30*time.Second)
+}
+
+// planLoop plans on every notification and sweep until ctx ends.
+func (s *Scheduler) planLoop(ctx context.Context, changes <-chan string) {
+	retry := time.NewTimer(time.Hour)
+	retry.Stop()
+	defer retry.Stop()
+	failures := 0
+	poke(s.planWake)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case _, ok := <-changes:
+			if !ok {
+				changes = nil
+			}
+			poke(s.planWake)
+			poke(s.claimWake)
+			continue
+		case <-retry.C:
+		case <-s.planWake:
+		}
+		if err := s.plan(ctx); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			failures++
+			s.logger.Error("Planning failed; will try again.", slog.Any("error", err), slog.Int("failures", failures))
+			retry.Reset(retryDelay(failures))
+			continue
+		}
+		failures = 0
+		poke(s.claimWake)
 	}
-	if err := d.dispatchDue(ctx); err != nil {
-		return err
+}
+
+// claimLoop claims due work whenever woken, then arms the timer at the
+// next due instant, read on the database's clock.
+func (s *Scheduler) claimLoop(ctx context.Context, d *dispatcher, timer *dueTimer) {
+	failures := 0
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.claimWake:
+		}
+		err := d.claimDue(ctx)
+		if err == nil {
+			err = s.arm(ctx, d, timer)
+		}
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			failures++
+			s.logger.Error("Claiming failed; will try again.", slog.Any("error", err), slog.Int("failures", failures))
+			timer.armIn(retryDelay(failures))
+		default:
+			failures = 0
+		}
+	}
+}
+
+// arm sets the timer: at the end of a pause while the relay is
+// unreachable, else at the next due instant.
+func (s *Scheduler) arm(ctx context.Context, d *dispatcher, timer *dueTimer) error {
+	if wait := d.breaker.remaining(); wait > 0 {
+		timer.armIn(wait)
+		return nil
 	}
 	due, dbNow, ok, err := s.store.NextDue(ctx)
 	if err != nil {
@@ -194,6 +253,7 @@ func (s *Scheduler) planReminders(sessions []store.SessionSchedule) []store.Plan
 				ScheduleVersion: sess.ScheduleVersion,
 				Kind:            r.Kind(),
 				DueAt:           r.DueAt(sess.StartsAt, s.cfg.Location),
+				Offset:          r.nominal(),
 			})
 		}
 	}

@@ -113,16 +113,22 @@ func TestCancelledAndUnsubscribedGetNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	msgs := b.smtp.Wait(t, 1, 20*time.Second)
+	b.smtp.Wait(t, 2, 20*time.Second)
 	time.Sleep(time.Second)
-	msgs = b.smtp.Messages()
-	if len(msgs) != 1 || msgs[0].To[0] != "reste@example.gouv.fr" {
-		t.Fatalf("messages = %d, to %v", len(msgs), msgs[0].To)
+	got := map[string]string{}
+	for _, m := range b.smtp.Messages() {
+		p, _ := m.Parse()
+		got[m.To[0]] += p.Header.Get("X-Rappel-Kind") + " "
+	}
+	// The cancelled session's sign-up is told of the cancellation, and
+	// gets no reminder; the unsubscribed address gets nothing at all.
+	if len(got) != 2 || got["reste@example.gouv.fr"] != "h1 " || got["annule@example.gouv.fr"] != "cancellation " {
+		t.Fatalf("messages = %v", got)
 	}
 	if got := b.deliveries(t, open.ID); got["h1 skipped:unsubscribed"] != 1 || got["h1 sent"] != 1 {
 		t.Errorf("open session: %v", got)
 	}
-	if got := b.deliveries(t, cancelled.ID); got["h1 skipped:session_cancelled"] != 1 || got["h1 sent"] != 0 {
+	if got := b.deliveries(t, cancelled.ID); got["h1 skipped:session_cancelled"] != 1 || got["cancellation sent"] != 1 || got["h1 sent"] != 0 {
 		t.Errorf("cancelled session: %v", got)
 	}
 }
@@ -247,14 +253,29 @@ func TestReactsToChanges(t *testing.T) {
 	if _, _, err := b.st.UpdateSession(b.ctx, moved.ID, store.SessionChanges{StartsAt: &newStart}); err != nil {
 		t.Fatal(err)
 	}
-	m := b.smtp.Wait(t, 1, 15*time.Second)[0]
-	checkOnTime(t, m, newStart.Add(-time.Hour))
-	if m.To[0] != "deplace@example.gouv.fr" {
-		t.Errorf("message to %v", m.To)
+	// At once: the notices of the cancellation and the move; then the H-1
+	// at the new time.
+	msgs := b.smtp.Wait(t, 3, 15*time.Second)
+	kinds := map[string]string{}
+	for _, m := range msgs {
+		p, _ := m.Parse()
+		kind := p.Header.Get("X-Rappel-Kind")
+		kinds[m.To[0]+" "+kind] = kind
+		switch kind {
+		case "h1":
+			checkOnTime(t, m, newStart.Add(-time.Hour))
+		case "reschedule":
+			if !strings.Contains(p.Parts["text/plain"], "Ancien horaire, annulé") || m.At.After(newStart.Add(-time.Hour)) {
+				t.Errorf("reschedule notice at %s:\n%s", m.At, p.Parts["text/plain"])
+			}
+		}
+	}
+	if kinds["deplace@example.gouv.fr h1"] == "" || kinds["deplace@example.gouv.fr reschedule"] == "" || kinds["annule@example.gouv.fr cancellation"] == "" {
+		t.Errorf("messages = %v", kinds)
 	}
 	time.Sleep(2 * time.Second)
-	if n := len(b.smtp.Messages()); n != 1 {
-		t.Errorf("%d messages, want 1 (none for the cancelled session)", n)
+	if n := len(b.smtp.Messages()); n != 3 {
+		t.Errorf("%d messages, want 3 (no reminder for the cancelled session)", n)
 	}
 }
 

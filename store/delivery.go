@@ -27,6 +27,7 @@ const (
 	ReasonSessionCancelled = "session_cancelled"
 	ReasonRescheduled      = "rescheduled"
 	ReasonUnsubscribed     = "unsubscribed"
+	ReasonAlreadySent      = "already_sent"
 )
 
 // NextDue returns when the next pending delivery falls due, or ok false when
@@ -112,7 +113,12 @@ type DueDelivery struct {
 	SignupStatus    string    `db:"signup_status"`
 	Session         Session   `db:"session"`
 	LaterDue        bool      `db:"later_due"`
-	DBNow           time.Time `db:"db_now"`
+	// Tried is true once any attempt was made, even one that found the
+	// relay unreachable: the lateness limit of a downtime does not apply.
+	Tried            bool       `db:"tried"`
+	PreviousStartsAt *time.Time `db:"previous_starts_at"`
+	PreviousEndsAt   *time.Time `db:"previous_ends_at"`
+	DBNow            time.Time  `db:"db_now"`
 }
 
 // LoadClaimed reads again, after the fence is held, the deliveries of one
@@ -156,6 +162,9 @@ func (f *Fence) LoadClaimed(ctx context.Context, token string, ids []int64) ([]D
 				  AND l.due_at > d.due_at
 				  AND l.due_at <= now()
 			) AS later_due,
+			EXISTS (SELECT 1 FROM delivery_attempts a WHERE a.delivery_id = d.id) AS tried,
+			d.previous_starts_at,
+			d.previous_ends_at,
 			now() AS db_now
 		FROM deliveries d
 		JOIN signups g ON g.id = d.signup_id
@@ -170,6 +179,14 @@ func (f *Fence) LoadClaimed(ctx context.Context, token string, ids []int64) ([]D
 	return out, nil
 }
 
+// Attempt outcomes, kept in delivery_attempts.
+const (
+	AttemptAccepted    = "accepted"
+	AttemptDeferred    = "deferred"
+	AttemptRejected    = "rejected"
+	AttemptUnreachable = "unreachable"
+)
+
 // Outcome is what became of one claimed delivery.
 type Outcome struct {
 	ID    int64
@@ -178,15 +195,20 @@ type Outcome struct {
 	Status     string
 	SkipReason string
 	Error      string
-	// At is when the SMTP server accepted the message, on the database's clock.
-	At        time.Time
-	RetryAt   time.Time
-	Attempted bool
+	// At is when it happened (the SMTP server accepted the message, or the
+	// decision was taken), on the database's clock.
+	At      time.Time
+	RetryAt time.Time
+	// Attempt, when set, is the outcome of an attempt to send, kept in the
+	// history; a deferred or rejected attempt counts against the retries.
+	Attempt  string
+	SMTPCode int
 }
 
-// RecordOutcomes writes a batch of outcomes in one statement. Only rows
-// still held by the same claim are written: a replica whose lease was taken
-// over writes nothing. It returns how many rows matched.
+// RecordOutcomes writes a batch of outcomes, and the attempts they record,
+// in one statement. Only rows still held by the same claim are written: a
+// replica whose lease was taken over writes nothing. It returns how many
+// deliveries matched.
 func (s *Store) RecordOutcomes(ctx context.Context, outcomes []Outcome) (int64, error) {
 	if len(outcomes) == 0 {
 		return 0, nil
@@ -194,43 +216,75 @@ func (s *Store) RecordOutcomes(ctx context.Context, outcomes []Outcome) (int64, 
 	n := len(outcomes)
 	ids, tokens, statuses := make([]int64, n), make([]string, n), make([]string, n)
 	reasons, errs, ats, retries := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	attempted := make([]bool, n)
+	attempts, codes := make([]string, n), make([]int64, n)
 	for i, o := range outcomes {
 		ids[i], tokens[i], statuses[i], reasons[i], errs[i] = o.ID, o.Token, o.Status, o.SkipReason, o.Error
-		ats[i], retries[i], attempted[i] = formatTime(o.At), formatTime(o.RetryAt), o.Attempted
+		ats[i], retries[i], attempts[i], codes[i] = formatTime(o.At), formatTime(o.RetryAt), o.Attempt, int64(o.SMTPCode)
 	}
-	res, err := s.db.ExecContext(ctx, `
-		UPDATE deliveries d SET
-			status = o.status,
-			sent_at = CASE WHEN o.status = 'sent' THEN nullif(o.at, '')::timestamptz END,
-			skip_reason = nullif(o.skip_reason, ''),
-			last_error = coalesce(nullif(o.error, ''), d.last_error),
-			attempts = d.attempts + CASE WHEN o.attempted THEN 1 ELSE 0 END,
-			next_attempt_at = CASE WHEN o.status = 'pending' THEN nullif(o.retry_at, '')::timestamptz
-			                       ELSE d.next_attempt_at END,
-			claim_token = NULL,
-			updated_at = now()
-		FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
-		            $6::text[], $7::text[], $8::bool[])
-			AS o(id, token, status, skip_reason, error, at, retry_at, attempted)
-		WHERE d.id = o.id AND d.claim_token = o.token::uuid`,
+	var matched int64
+	err := s.db.GetContext(ctx, &matched, `
+		WITH o AS (
+			SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
+			                     $6::text[], $7::text[], $8::text[], $9::int[])
+				AS o(id, token, status, skip_reason, error, at, retry_at, attempt, smtp_code)
+		),
+		written AS (
+			UPDATE deliveries d SET
+				status = o.status,
+				sent_at = CASE WHEN o.status = 'sent' THEN nullif(o.at, '')::timestamptz END,
+				skip_reason = nullif(o.skip_reason, ''),
+				last_error = coalesce(nullif(o.error, ''), d.last_error),
+				attempts = d.attempts + CASE WHEN o.attempt IN ('deferred', 'rejected', 'accepted') THEN 1 ELSE 0 END,
+				next_attempt_at = CASE WHEN o.status = 'pending' THEN nullif(o.retry_at, '')::timestamptz
+				                       ELSE d.next_attempt_at END,
+				decided_at = CASE WHEN o.status <> 'pending' THEN coalesce(nullif(o.at, '')::timestamptz, now()) END,
+				claim_token = NULL,
+				updated_at = now()
+			FROM o
+			WHERE d.id = o.id AND d.claim_token = o.token::uuid
+			RETURNING d.id
+		),
+		history AS (
+			INSERT INTO delivery_attempts (delivery_id, attempted_at, outcome, smtp_code, error)
+			SELECT o.id, coalesce(nullif(o.at, '')::timestamptz, now()), o.attempt,
+				nullif(o.smtp_code, 0), nullif(o.error, '')
+			FROM o JOIN written w ON w.id = o.id
+			WHERE o.attempt <> ''
+		)
+		SELECT count(*) FROM written`,
 		pq.Array(ids), pq.Array(tokens), pq.Array(statuses), pq.Array(reasons), pq.Array(errs),
-		pq.Array(ats), pq.Array(retries), pq.Array(attempted))
+		pq.Array(ats), pq.Array(retries), pq.Array(attempts), pq.Array(codes))
 	if err != nil {
 		return 0, fmt.Errorf("record delivery outcomes: %w", interpretError(err))
 	}
-	return res.RowsAffected()
+	return matched, nil
+}
+
+// RenewClaims extends the lease of the claims still in flight, so that a
+// replica that is slow but alive keeps its work.
+func (s *Store) RenewClaims(ctx context.Context, tokens []string, lease time.Duration) error {
+	if len(tokens) == 0 {
+		return nil
+	}
+	_, err := s.db.ExecContext(ctx, `
+		UPDATE deliveries SET next_attempt_at = now() + make_interval(secs => $2)
+		WHERE claim_token = ANY($1::uuid[]) AND status = 'pending'`, pq.Array(tokens), lease.Seconds())
+	if err != nil {
+		return fmt.Errorf("renew claims: %w", err)
+	}
+	return nil
 }
 
 // ReleaseClaim gives back claimed deliveries that were not attempted (on a
-// graceful stop), so that any replica can send them at once.
-func (s *Store) ReleaseClaim(ctx context.Context, token string, ids []int64) error {
+// graceful stop, or while the relay is unreachable), so that any replica
+// can send them after the delay given.
+func (s *Store) ReleaseClaim(ctx context.Context, token string, ids []int64, after time.Duration) error {
 	_, err := s.db.ExecContext(ctx, `
 		UPDATE deliveries SET
-			next_attempt_at = greatest(due_at, now()),
+			next_attempt_at = greatest(due_at, now() + make_interval(secs => $3)),
 			claim_token = NULL,
 			updated_at = now()
-		WHERE id = ANY($1) AND claim_token = $2 AND status = 'pending'`, pq.Array(ids), token)
+		WHERE id = ANY($1) AND claim_token = $2 AND status = 'pending'`, pq.Array(ids), token, after.Seconds())
 	if err != nil {
 		return fmt.Errorf("release claimed deliveries: %w", err)
 	}

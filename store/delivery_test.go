@@ -15,7 +15,7 @@ func planAt(offset time.Duration, kind string) store.PlanFunc {
 		var out []store.PlannedReminder
 		for _, s := range sessions {
 			if s.Open {
-				out = append(out, store.PlannedReminder{SessionID: s.ID, ScheduleVersion: s.ScheduleVersion, Kind: kind, DueAt: s.StartsAt.Add(-offset)})
+				out = append(out, store.PlannedReminder{SessionID: s.ID, ScheduleVersion: s.ScheduleVersion, Kind: kind, DueAt: s.StartsAt.Add(-offset), Offset: offset})
 			}
 		}
 		return out
@@ -43,6 +43,9 @@ func TestPlanDeliveries(t *testing.T) {
 		out := map[string]int{}
 		for _, r := range rows {
 			key := r.Status
+			if r.Kind != "h1" {
+				key = r.Kind + " " + key
+			}
 			if r.SkipReason != nil {
 				key += ":" + *r.SkipReason
 			}
@@ -70,7 +73,7 @@ func TestPlanDeliveries(t *testing.T) {
 	if n, err := b.st.PlanDeliveries(b.ctx, 100, planAt(time.Hour, "h1")); err != nil || n != 1 {
 		t.Fatalf("replan = %d, %v", n, err)
 	}
-	if got := report(later.ID); got["skipped:rescheduled"] != 2 || got["pending"] != 2 {
+	if got := report(later.ID); got["skipped:rescheduled"] != 2 || got["pending"] != 2 || got["reschedule pending"] != 2 {
 		t.Errorf("after move = %v", got)
 	}
 
@@ -78,7 +81,8 @@ func TestPlanDeliveries(t *testing.T) {
 	if _, err := b.st.CancelSession(b.ctx, later.ID); err != nil {
 		t.Fatal(err)
 	}
-	if got := report(later.ID); got["skipped:session_cancelled"] != 2 || got["pending"] != 0 {
+	if got := report(later.ID); got["skipped:session_cancelled"] != 2 || got["pending"] != 0 ||
+		got["reschedule skipped:session_cancelled"] != 2 || got["cancellation pending"] != 2 {
 		t.Errorf("after cancel = %v", got)
 	}
 }
@@ -132,15 +136,15 @@ func TestClaimAndRecord(t *testing.T) {
 
 	// Only the claim's own token writes.
 	id := claims[0][0].ID
-	n, err := b.st.RecordOutcomes(b.ctx, []store.Outcome{{ID: id, Token: tokens[1], Status: store.DeliverySent, At: time.Now(), Attempted: true}})
+	n, err := b.st.RecordOutcomes(b.ctx, []store.Outcome{{ID: id, Token: tokens[1], Status: store.DeliverySent, At: time.Now(), Attempt: store.AttemptAccepted}})
 	if err != nil || n != 0 {
 		t.Errorf("write with another claim's token matched %d, %v", n, err)
 	}
-	n, err = b.st.RecordOutcomes(b.ctx, []store.Outcome{{ID: id, Token: tokens[0], Status: store.DeliverySent, At: time.Now(), Attempted: true}})
+	n, err = b.st.RecordOutcomes(b.ctx, []store.Outcome{{ID: id, Token: tokens[0], Status: store.DeliverySent, At: time.Now(), Attempt: store.AttemptAccepted}})
 	if err != nil || n != 1 {
 		t.Errorf("write with the claim's token matched %d, %v", n, err)
 	}
-	n, _ = b.st.RecordOutcomes(b.ctx, []store.Outcome{{ID: id, Token: tokens[0], Status: store.DeliveryFailed, Error: "x", Attempted: true}})
+	n, _ = b.st.RecordOutcomes(b.ctx, []store.Outcome{{ID: id, Token: tokens[0], Status: store.DeliveryFailed, Error: "x", Attempt: store.AttemptRejected}})
 	if n != 0 {
 		t.Errorf("a finished delivery was written again")
 	}
@@ -150,7 +154,7 @@ func TestClaimAndRecord(t *testing.T) {
 	for _, c := range claims[1] {
 		rest = append(rest, c.ID)
 	}
-	if err := b.st.ReleaseClaim(b.ctx, tokens[1], rest); err != nil {
+	if err := b.st.ReleaseClaim(b.ctx, tokens[1], rest, 0); err != nil {
 		t.Fatal(err)
 	}
 	again, err := b.st.ClaimDue(b.ctx, store.ClaimParams{Limit: 10, Lease: time.Minute, Token: tokens[2], Worker: "w"})
@@ -171,10 +175,7 @@ func TestFenceMakesCancelWait(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	s := b.session(t, sessionOpts{})
-	fence, err := b.st.Fence(b.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	fence := b.st.Fence()
 	defer fence.Close()
 	if err := fence.Hold(b.ctx, s.ID); err != nil {
 		t.Fatal(err)

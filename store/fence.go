@@ -35,13 +35,9 @@ type Fence struct {
 	conn *sqlx.Conn
 }
 
-// Fence prepares a dedicated connection for holding fences.
-func (s *Store) Fence(ctx context.Context) (*Fence, error) {
-	f := &Fence{db: s.db}
-	if err := f.connect(ctx); err != nil {
-		return nil, err
-	}
-	return f, nil
+// Fence prepares a connection for holding fences, opened at the first Hold.
+func (s *Store) Fence() *Fence {
+	return &Fence{db: s.db}
 }
 
 func (f *Fence) connect(ctx context.Context) error {

@@ -28,6 +28,10 @@ type PlannedReminder struct {
 	ScheduleVersion int
 	Kind            string
 	DueAt           time.Time
+	// Offset is how long before the start the reminder falls due (a day
+	// counting 24 hours): a reminder of the same kind already sent for an
+	// earlier schedule less than Offset away is not sent again.
+	Offset time.Duration
 }
 
 // PlanFunc computes the reminders of the sessions given; it runs inside the
@@ -38,9 +42,12 @@ type PlanFunc func(sessions []SessionSchedule) []PlannedReminder
 // planning, for at most limit sessions, in one transaction and two
 // set-based statements. The session rows are locked shared, so that a
 // change of schedule waits for the plan to commit and then marks the
-// sign-ups again. A reminder already due when the sign-up was confirmed (or
-// the session moved) is recorded as skipped. It returns the number of
-// sessions handled; fewer than limit means nothing is left.
+// sign-ups again. Recorded as skipped are a reminder already due when the
+// sign-up was confirmed or the session moved (its details were just given),
+// and one already sent for an earlier schedule that the move did not shift
+// by its own offset or more (a J-1 sent for 17 h is not sent again for
+// 18 h the same day; it is for a session moved to next week). It returns
+// the number of sessions handled; fewer than limit means nothing is left.
 func (s *Store) PlanDeliveries(ctx context.Context, limit int, plan PlanFunc) (int, error) {
 	var n int
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -76,10 +83,11 @@ func insertPlanned(ctx context.Context, tx *sqlx.Tx, sessions []SessionSchedule,
 		pVersion = make([]int64, len(planned))
 		pKind    = make([]string, len(planned))
 		pDue     = make([]string, len(planned))
+		pOffset  = make([]float64, len(planned))
 	)
 	for i, p := range planned {
 		pSession[i], pVersion[i], pKind[i] = p.SessionID, int64(p.ScheduleVersion), p.Kind
-		pDue[i] = p.DueAt.UTC().Format(time.RFC3339Nano)
+		pDue[i], pOffset[i] = p.DueAt.UTC().Format(time.RFC3339Nano), p.Offset.Seconds()
 	}
 	_, err := tx.ExecContext(ctx, `
 		WITH marked AS (
@@ -88,19 +96,32 @@ func insertPlanned(ctx context.Context, tx *sqlx.Tx, sessions []SessionSchedule,
 			RETURNING id, session_id, status, confirmed_at
 		),
 		plan AS (
-			SELECT * FROM unnest($2::bigint[], $3::int[], $4::text[], $5::text[]::timestamptz[])
-				AS p(session_id, schedule_version, kind, due_at)
+			SELECT * FROM unnest($2::bigint[], $3::int[], $4::text[], $5::text[]::timestamptz[], $6::float8[])
+				AS p(session_id, schedule_version, kind, due_at, offset_secs)
 		)
-		INSERT INTO deliveries (signup_id, session_id, kind, schedule_version, due_at, next_attempt_at, status, skip_reason)
+		INSERT INTO deliveries (signup_id, session_id, kind, schedule_version, due_at, next_attempt_at,
+		                        status, skip_reason, decided_at)
 		SELECT m.id, p.session_id, p.kind, p.schedule_version, p.due_at, p.due_at,
-			CASE WHEN p.due_at <= greatest(m.confirmed_at, s.schedule_changed_at) THEN 'skipped' ELSE 'pending' END,
-			CASE WHEN p.due_at <= greatest(m.confirmed_at, s.schedule_changed_at) THEN 'past_at_signup' END
+			CASE WHEN r.reason IS NULL THEN 'pending' ELSE 'skipped' END,
+			r.reason,
+			CASE WHEN r.reason IS NOT NULL THEN now() END
 		FROM marked m
 		JOIN plan p ON p.session_id = m.session_id
 		JOIN sessions s ON s.id = p.session_id AND s.schedule_version = p.schedule_version
+		CROSS JOIN LATERAL (
+			SELECT CASE
+				WHEN p.due_at <= greatest(m.confirmed_at, s.schedule_changed_at) THEN 'past_at_signup'
+				WHEN EXISTS (
+					SELECT 1 FROM deliveries o
+					WHERE o.signup_id = m.id AND o.kind = p.kind AND o.status = 'sent'
+					  AND o.schedule_version < p.schedule_version
+					  AND abs(extract(epoch FROM p.due_at - o.due_at)) < p.offset_secs
+				) THEN 'already_sent'
+			END AS reason
+		) r
 		WHERE m.status = 'confirmed'
 		ON CONFLICT (signup_id, kind, schedule_version) DO NOTHING`,
-		pq.Array(ids), pq.Array(pSession), pq.Array(pVersion), pq.Array(pKind), pq.Array(pDue))
+		pq.Array(ids), pq.Array(pSession), pq.Array(pVersion), pq.Array(pKind), pq.Array(pDue), pq.Array(pOffset))
 	if err != nil {
 		return fmt.Errorf("insert planned deliveries: %w", interpretError(err))
 	}

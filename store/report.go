@@ -20,10 +20,22 @@ type DeliveryReport struct {
 	Attempts        int        `db:"attempts"`
 	SkipReason      *string    `db:"skip_reason"`
 	LastError       *string    `db:"last_error"`
+	DecidedAt       *time.Time `db:"decided_at"`
+	// Attempts is the history of the attempts, oldest first.
+	History []AttemptReport `db:"-"`
 }
 
-// SessionDeliveries lists every delivery of a session, by address then due
-// time.
+// AttemptReport is one attempt to send a delivery.
+type AttemptReport struct {
+	DeliveryID int64     `db:"delivery_id"`
+	At         time.Time `db:"attempted_at"`
+	Outcome    string    `db:"outcome"`
+	SMTPCode   *int      `db:"smtp_code"`
+	Error      *string   `db:"error"`
+}
+
+// SessionDeliveries lists every delivery of a session with its attempts, by
+// address then due time.
 func (s *Store) SessionDeliveries(ctx context.Context, sessionID int64) ([]DeliveryReport, error) {
 	var out []DeliveryReport
 	err := s.db.SelectContext(ctx, &out, `
@@ -38,7 +50,8 @@ func (s *Store) SessionDeliveries(ctx context.Context, sessionID int64) ([]Deliv
 			d.sent_at,
 			d.attempts,
 			d.skip_reason,
-			d.last_error
+			d.last_error,
+			d.decided_at
 		FROM deliveries d
 		JOIN signups g ON g.id = d.signup_id
 		JOIN subscribers sub ON sub.id = g.subscriber_id
@@ -46,6 +59,30 @@ func (s *Store) SessionDeliveries(ctx context.Context, sessionID int64) ([]Deliv
 		ORDER BY sub.email, d.due_at, d.id`, sessionID)
 	if err != nil {
 		return nil, fmt.Errorf("list deliveries of session %d: %w", sessionID, err)
+	}
+	var attempts []AttemptReport
+	err = s.db.SelectContext(ctx, &attempts, `
+		SELECT
+			a.delivery_id,
+			a.attempted_at,
+			a.outcome,
+			a.smtp_code,
+			a.error
+		FROM delivery_attempts a
+		JOIN deliveries d ON d.id = a.delivery_id
+		WHERE d.session_id = $1
+		ORDER BY a.delivery_id, a.attempted_at, a.id`, sessionID)
+	if err != nil {
+		return nil, fmt.Errorf("list attempts of session %d: %w", sessionID, err)
+	}
+	byID := make(map[int64]int, len(out))
+	for i, r := range out {
+		byID[r.ID] = i
+	}
+	for _, a := range attempts {
+		if i, ok := byID[a.DeliveryID]; ok {
+			out[i].History = append(out[i].History, a)
+		}
 	}
 	return out, nil
 }

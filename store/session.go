@@ -124,7 +124,8 @@ type SessionChanges struct {
 
 // UpdateSession applies changes under the session's fence. Moving the start
 // raises the schedule version: reminders planned for the old time are
-// dropped and the scheduler plans them again for the new time.
+// dropped, the scheduler plans them again for the new time, and the
+// confirmed sign-ups get a reschedule notice.
 func (s *Store) UpdateSession(ctx context.Context, id int64, c SessionChanges) (Session, bool, error) {
 	var out Session
 	var moved bool
@@ -143,6 +144,9 @@ func (s *Store) UpdateSession(ctx context.Context, id int64, c SessionChanges) (
 		moved = !next.StartsAt.Equal(cur.StartsAt)
 		out, err = saveSession(ctx, tx, next, moved)
 		if err != nil || !moved {
+			return err
+		}
+		if err := insertRescheduleNotices(ctx, tx, cur, out); err != nil {
 			return err
 		}
 		return replanSession(ctx, tx, id)
@@ -210,18 +214,19 @@ func saveSession(ctx context.Context, tx *sqlx.Tx, next Session, moved bool) (Se
 	return out, nil
 }
 
-// replanSession drops the pending reminders of older schedules and marks the
-// confirmed sign-ups for planning.
+// replanSession drops the pending reminders and reschedule notices of older
+// schedules and marks the confirmed sign-ups for planning.
 func replanSession(ctx context.Context, tx *sqlx.Tx, id int64) error {
 	if _, err := tx.ExecContext(ctx, `
 		UPDATE deliveries SET
 			status = 'skipped',
 			skip_reason = 'rescheduled',
 			claim_token = NULL,
+			decided_at = now(),
 			updated_at = now()
 		WHERE session_id = $1
 		  AND status = 'pending'
-		  AND kind ~ '`+reminderKindPattern+`'
+		  AND (kind ~ '`+reminderKindPattern+`' OR kind = 'reschedule')
 		  AND schedule_version < (SELECT schedule_version FROM sessions WHERE id = $1)`, id); err != nil {
 		return fmt.Errorf("drop reminders of the old schedule: %w", err)
 	}
@@ -234,7 +239,8 @@ func replanSession(ctx context.Context, tx *sqlx.Tx, id int64) error {
 }
 
 // CancelSession cancels a session under its fence: once it returns, no
-// reminder of the session is being sent or will be.
+// reminder of the session is being sent or will be. The confirmed sign-ups
+// of a session still to come get a cancellation notice.
 func (s *Store) CancelSession(ctx context.Context, id int64) (Session, error) {
 	var out Session
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -251,14 +257,17 @@ func (s *Store) CancelSession(ctx context.Context, id int64) (Session, error) {
 			RETURNING`+sessionColumns, id); err != nil {
 			return interpretError(err)
 		}
-		_, err = tx.ExecContext(ctx, `
+		if _, err := tx.ExecContext(ctx, `
 			UPDATE deliveries SET
 				status = 'skipped',
 				skip_reason = 'session_cancelled',
 				claim_token = NULL,
+				decided_at = now(),
 				updated_at = now()
-			WHERE session_id = $1 AND status = 'pending'`, id)
-		return err
+			WHERE session_id = $1 AND status = 'pending'`, id); err != nil {
+			return fmt.Errorf("drop pending deliveries: %w", err)
+		}
+		return insertCancellationNotices(ctx, tx, out)
 	})
 	if err != nil {
 		return Session{}, fmt.Errorf("cancel session %d: %w", id, err)

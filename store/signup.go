@@ -213,6 +213,7 @@ func (s *Store) Unsubscribe(ctx context.Context, signupID int64) (Signup, bool, 
 				status = 'skipped',
 				skip_reason = 'unsubscribed',
 				claim_token = NULL,
+				decided_at = now(),
 				updated_at = now()
 			WHERE signup_id = $1 AND status = 'pending'`, signupID); err != nil {
 			return fmt.Errorf("drop pending deliveries: %w", err)

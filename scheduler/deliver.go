@@ -1,0 +1,127 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"regexp"
+	"time"
+
+	"github.com/dinum/rappel/notify"
+	"github.com/dinum/rappel/store"
+	"github.com/dinum/rappel/templates"
+)
+
+// deliver applies the rules of DESIGN.md to one row and sends it if they
+// allow, returning its outcome.
+func (d *dispatcher) deliver(ctx context.Context, tok string, row store.DueDelivery, now, loadedAt time.Time) store.Outcome {
+	out := store.Outcome{ID: row.ID, Token: tok, At: now}
+	log := d.s.logger.With(slog.Int64("delivery_id", row.ID), slog.Int64("session_id", row.SessionID),
+		slog.String("kind", row.Kind), slog.Int("attempt", row.Attempts+1))
+	c, ok := d.candidate(row)
+	if !ok {
+		log.Error("Unknown delivery kind.")
+		out.Status, out.Error = store.DeliveryFailed, "type de message inconnu : "+row.Kind
+		return out
+	}
+	if send, reason := decide(now, c); !send {
+		log.Info("Delivery skipped.", slog.String("reason", reason), slog.Duration("late", now.Sub(row.DueAt)))
+		out.Status, out.SkipReason = store.DeliverySkipped, reason
+		return out
+	}
+	msg, err := d.s.composer.Compose(message(row, now))
+	if err != nil {
+		log.Error("Message could not be built.", slog.Any("error", err))
+		out.Status, out.Error = store.DeliveryFailed, err.Error()
+		return out
+	}
+	// A send that started finishes even if ctx ends: the relay may accept
+	// it, and its outcome must be recorded. A stop that cannot wait aborts
+	// it through the sender.
+	err = d.s.sender.Send(context.WithoutCancel(ctx), msg)
+	out.At = row.DBNow.Add(time.Since(loadedAt))
+	if err == nil {
+		d.breaker.reset()
+		log.Info("Message sent.", slog.Duration("late", out.At.Sub(row.DueAt)))
+		out.Status, out.Attempt = store.DeliverySent, store.AttemptAccepted
+		return out
+	}
+	return d.failure(log, row, out, err)
+}
+
+// candidate gathers what decide needs to know about a row.
+func (d *dispatcher) candidate(row store.DueDelivery) (candidate, bool) {
+	c := candidate{
+		Due:        row.DueAt,
+		Start:      row.Session.StartsAt,
+		Tried:      row.Tried,
+		Cancelled:  row.Session.Status == store.SessionCancelled,
+		Current:    row.Session.ScheduleVersion == row.ScheduleVersion,
+		SignupOpen: row.SignupStatus == store.SignupConfirmed,
+		LaterDue:   row.LaterDue,
+	}
+	switch row.Kind {
+	case store.KindCancellation, store.KindReschedule:
+		c.Notice = row.Kind
+		return c, true
+	}
+	rem, ok := ReminderForKind(d.s.kinds, row.Kind)
+	c.MaxLate = rem.MaxLate
+	return c, ok
+}
+
+// failure turns a send error into a retry or a final failure. An
+// unreachable relay pauses sending and costs the message nothing. A
+// temporary failure is retried with backoff until the last attempt or the
+// session's start; a permanent one ends the delivery at once.
+func (d *dispatcher) failure(log *slog.Logger, row store.DueDelivery, out store.Outcome, err error) store.Outcome {
+	out.Error = maskAddresses(err.Error())
+	out.SMTPCode = notify.ErrorCode(err)
+	if errors.Is(err, notify.ErrUnreachable) {
+		until := d.breaker.trip()
+		log.Warn("SMTP server unreachable; sending paused.", slog.String("error", out.Error), slog.Time("until", until))
+		out.Status, out.Attempt = store.DeliveryPending, store.AttemptUnreachable
+		out.RetryAt = out.At.Add(time.Until(until))
+		return out
+	}
+	attempt := row.Attempts + 1
+	retryAt := out.At.Add(d.s.cfg.Retry.backoff(attempt))
+	if notify.IsTemporary(err) && attempt < d.s.cfg.Retry.MaxAttempts && retryAt.Before(row.Session.StartsAt) {
+		log.Warn("Send failed, will retry.", slog.String("error", out.Error), slog.Time("retry_at", retryAt))
+		out.Status, out.Attempt, out.RetryAt = store.DeliveryPending, store.AttemptDeferred, retryAt
+		return out
+	}
+	out.Status, out.Attempt = store.DeliveryFailed, store.AttemptRejected
+	if notify.IsTemporary(err) {
+		out.Attempt = store.AttemptDeferred
+	}
+	log.Error("Send failed for good.", slog.String("error", out.Error), slog.Int("smtp_code", out.SMTPCode))
+	return out
+}
+
+func message(row store.DueDelivery, now time.Time) notify.Message {
+	s := row.Session
+	return notify.Message{
+		DeliveryID: row.ID,
+		Kind:       row.Kind,
+		SignupID:   row.SignupID,
+		Recipient:  templates.Recipient{Name: row.Name, Email: row.Email},
+		Session: templates.SessionInput{
+			ID: s.ID, Kind: s.Kind, Title: s.Title, Description: s.Description,
+			Location: s.Location, URL: s.URL, StartsAt: s.StartsAt, EndsAt: s.EndsAt,
+		},
+		Now:              now,
+		PreviousStartsAt: row.PreviousStartsAt,
+		PreviousEndsAt:   row.PreviousEndsAt,
+	}
+}
+
+// addressRe finds email addresses in error texts (SMTP replies often echo
+// the recipient).
+var addressRe = regexp.MustCompile(`[^\s<>"'(),;:@]+@([^\s<>"'(),;:@]+)`)
+
+// maskAddresses hides the addresses in a text bound for the logs and the
+// report, keeping their domain, which is what an operator needs.
+func maskAddresses(s string) string {
+	return addressRe.ReplaceAllString(s, "…@$1")
+}
