@@ -26,6 +26,7 @@ type Config struct {
 	SMTPConnections int
 	SMTPRateLimit   float64
 	SMTPTimeout     time.Duration
+	SMTPHELO        string
 
 	MailFrom          *mail.Address
 	MailOutboxDir     string
@@ -40,6 +41,8 @@ type Config struct {
 	Lease         time.Duration
 	SweepInterval time.Duration
 	RetryMax      int
+	RetryBase     time.Duration
+	RetryMaxDelay time.Duration
 
 	LogLevel  string
 	LogFormat string

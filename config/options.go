@@ -46,6 +46,8 @@ var options = []option{
 			c.SMTPTimeout, err = parseDuration(v, time.Second, 10*time.Minute)
 			return err
 		}},
+	{name: "SMTP_HELO", doc: "nom annoncé au serveur SMTP (EHLO), par défaut le nom de la machine",
+		parse: func(c *Config, v string) error { c.SMTPHELO = v; return checkHost(v) }},
 	{name: "MAIL_FROM", doc: "expéditeur, par exemple « DINUM <rappels@example.gouv.fr> »",
 		parse: parseFrom},
 	{name: "MAIL_OUTBOX_DIR", doc: "dossier où écrire les messages (.eml) au lieu de les envoyer",
@@ -78,6 +80,16 @@ var options = []option{
 		}},
 	{name: "RETRY_MAX_ATTEMPTS", def: "8", doc: "tentatives d'envoi au plus après des erreurs temporaires",
 		parse: func(c *Config, v string) (err error) { c.RetryMax, err = parseInt(v, 1, 100); return err }},
+	{name: "RETRY_BASE_DELAY", def: "15s", doc: "attente après un premier échec temporaire, doublée à chaque échec",
+		parse: func(c *Config, v string) (err error) {
+			c.RetryBase, err = parseDuration(v, 10*time.Millisecond, time.Hour)
+			return err
+		}},
+	{name: "RETRY_MAX_DELAY", def: "10m", doc: "attente maximale entre deux tentatives",
+		parse: func(c *Config, v string) (err error) {
+			c.RetryMaxDelay, err = parseDuration(v, 10*time.Millisecond, 24*time.Hour)
+			return err
+		}},
 	{name: "LOG_LEVEL", doc: "debug, info, warn ou error (par défaut info pour « run », warn pour les autres commandes)",
 		parse: func(c *Config, v string) error { c.LogLevel = v; return oneOf(v, "debug", "info", "warn", "error") }},
 	{name: "LOG_FORMAT", def: "json", doc: "json ou text",

@@ -3,8 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/dinum/rappel/scheduler"
@@ -29,23 +29,66 @@ func cmdDeliveries(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "Envois de la session %d « %s » (heures de %s) :\n", sess.ID, sess.Title, a.cfg.Location)
+	w := a.stdout
+	fmt.Fprintf(w, "Envois de la session %d « %s » (heures de %s) :\n", sess.ID, sess.Title, a.cfg.Location)
 	if len(rows) == 0 {
-		_, err := fmt.Fprintln(a.stdout, "Aucun envoi prévu pour l'instant.")
+		_, err := fmt.Fprintln(w, "Aucun envoi prévu pour l'instant.")
 		return err
 	}
-	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "DESTINATAIRE\tMESSAGE\tPRÉVU\tÉTAT")
+	r := reporter{w: w, loc: a.cfg.Location}
 	counts := map[string]int{}
-	for _, r := range rows {
-		counts[r.Status]++
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Email, kindLabel(r.Kind),
-			r.DueAt.In(a.cfg.Location).Format("2006-01-02 15:04:05"), deliveryState(r, a.cfg.Location))
+	for i, row := range rows {
+		counts[row.Status]++
+		if i == 0 || rows[i-1].Email != row.Email {
+			fmt.Fprintf(w, "\n%s\n", row.Email)
+		}
+		r.delivery(row)
 	}
-	tw.Flush()
-	_, err = fmt.Fprintf(a.stdout, "Total : %d envoyé(s), %d en attente, %d en échec, %d non envoyé(s).\n",
+	_, err = fmt.Fprintf(w, "\nTotal : %d envoyé(s), %d en attente, %d en échec, %d non envoyé(s).\n",
 		counts[store.DeliverySent], counts[store.DeliveryPending], counts[store.DeliveryFailed], counts[store.DeliverySkipped])
 	return err
+}
+
+// reporter writes a delivery and its attempts in an organiser's words.
+type reporter struct {
+	w   io.Writer
+	loc *time.Location
+}
+
+func (r reporter) at(t time.Time) string { return t.In(r.loc).Format("2006-01-02 15:04:05") }
+
+func (r reporter) delivery(d store.DeliveryReport) {
+	fmt.Fprintf(r.w, "  %s, prévu le %s : %s\n", kindLabel(d.Kind), r.at(d.DueAt), r.state(d))
+	if len(d.History) > 1 || (len(d.History) == 1 && d.Status != store.DeliverySent) {
+		for _, a := range d.History {
+			fmt.Fprintf(r.w, "      %s  %s\n", r.at(a.At), attemptLabel(a))
+		}
+	}
+}
+
+// state is the final state of a delivery, or where it stands.
+func (r reporter) state(d store.DeliveryReport) string {
+	switch d.Status {
+	case store.DeliverySent:
+		s := fmt.Sprintf("envoyé le %s (%s après l'heure prévue)", r.at(*d.SentAt), templates.Duration(d.SentAt.Sub(d.DueAt)))
+		if n := len(d.History); n > 1 {
+			s += fmt.Sprintf(", à la tentative n° %d", n)
+		}
+		return s
+	case store.DeliveryFailed:
+		return "échec définitif : " + deref(d.LastError)
+	case store.DeliverySkipped:
+		reason := deref(d.SkipReason)
+		s := "non envoyé : " + reasonLabels[reason]
+		if reason == store.ReasonTooLate && d.DecidedAt != nil {
+			s += fmt.Sprintf(" (%s de retard)", templates.Duration(d.DecidedAt.Sub(d.DueAt).Round(time.Second)))
+		}
+		return s
+	}
+	if len(d.History) > 0 {
+		return "en attente d'une nouvelle tentative"
+	}
+	return "en attente"
 }
 
 // kindLabel names a message kind for an organiser.
@@ -55,6 +98,10 @@ func kindLabel(kind string) string {
 		return "rappel la veille"
 	case kind == "h1":
 		return "rappel une heure avant"
+	case kind == store.KindCancellation:
+		return "avis d'annulation"
+	case kind == store.KindReschedule:
+		return "avis de changement d'horaire"
 	case strings.HasPrefix(kind, "reminder-"):
 		r, err := scheduler.ParseReminder(strings.TrimPrefix(kind, "reminder-"))
 		if err != nil {
@@ -70,28 +117,27 @@ func kindLabel(kind string) string {
 
 // reasonLabels says why a message was not sent, in an organiser's words.
 var reasonLabels = map[string]string{
-	store.ReasonPastAtSignup:     "inscription après l'heure de ce rappel",
+	store.ReasonPastAtSignup:     "inscription ou changement d'horaire après l'heure de ce rappel",
 	store.ReasonSessionStarted:   "la session avait déjà commencé",
-	store.ReasonTooLate:          "trop tard (service arrêté au moment prévu)",
+	store.ReasonTooLate:          "trop tard, le service était arrêté à l'heure prévue",
 	store.ReasonSuperseded:       "remplacé par le rappel suivant, plus proche",
-	store.ReasonSessionChanged:   "session annulée ou déplacée",
+	store.ReasonSessionChanged:   "session annulée ou déplacée entre-temps",
 	store.ReasonSessionCancelled: "session annulée",
-	store.ReasonRescheduled:      "session déplacée : rappel refait pour le nouvel horaire",
+	store.ReasonRescheduled:      "session déplacée : remplacé par celui du nouvel horaire",
 	store.ReasonUnsubscribed:     "désinscription",
+	store.ReasonAlreadySent:      "déjà envoyé pour l'ancien horaire, tout proche du nouveau",
 }
 
-func deliveryState(r store.DeliveryReport, loc *time.Location) string {
-	switch r.Status {
-	case store.DeliverySent:
-		late := r.SentAt.Sub(r.DueAt)
-		return fmt.Sprintf("envoyé le %s (%s après l'heure prévue)", r.SentAt.In(loc).Format("2006-01-02 15:04:05"), templates.Duration(late))
-	case store.DeliveryFailed:
-		return fmt.Sprintf("échec après %d tentative(s) : %s", r.Attempts, deref(r.LastError))
-	case store.DeliverySkipped:
-		return "non envoyé : " + reasonLabels[deref(r.SkipReason)]
+// attemptLabel says what one attempt gave.
+func attemptLabel(a store.AttemptReport) string {
+	label := map[string]string{
+		store.AttemptAccepted:    "accepté par le serveur d'envoi",
+		store.AttemptDeferred:    "refus temporaire",
+		store.AttemptRejected:    "refus définitif",
+		store.AttemptUnreachable: "serveur d'envoi injoignable",
+	}[a.Outcome]
+	if a.Error != nil {
+		label += " : " + *a.Error
 	}
-	if r.Attempts > 0 {
-		return fmt.Sprintf("en attente (%d tentative(s) échouée(s) : %s)", r.Attempts, deref(r.LastError))
-	}
-	return "en attente"
+	return label
 }

@@ -83,7 +83,7 @@ func startWorker(ctx context.Context, g *errgroup.Group, a *app, tpl *templates.
 		ClaimBatch:  a.cfg.ClaimBatch,
 		Lease:       a.cfg.Lease,
 		Sweep:       a.cfg.SweepInterval,
-		Retry:       scheduler.RetryPolicy{MaxAttempts: a.cfg.RetryMax},
+		Retry:       scheduler.RetryPolicy{MaxAttempts: a.cfg.RetryMax, Base: a.cfg.RetryBase, Max: a.cfg.RetryMaxDelay},
 	}, a.store, composer, sender, a.logger)
 	g.Go(func() error {
 		defer sender.Close()
@@ -105,7 +105,7 @@ func newSender(ctx context.Context, a *app) (notify.Sender, error) {
 	smtp, err := notify.NewSMTP(notify.SMTPConfig{
 		Host: a.cfg.SMTPHost, Port: a.cfg.SMTPPortOrDefault(), Username: a.cfg.SMTPUsername,
 		Password: a.cfg.SMTPPassword, TLS: a.cfg.SMTPTLS, Timeout: a.cfg.SMTPTimeout,
-		Connections: a.cfg.SMTPConnections,
+		Connections: a.cfg.SMTPConnections, HELO: a.cfg.SMTPHELO,
 	})
 	if err != nil {
 		return nil, err

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-smtp"
+
 	"github.com/dinum/rappel/notify/smtptest"
 )
 
@@ -56,7 +58,12 @@ func waitHTTP(t *testing.T, url string, want int) {
 func TestRunOverSMTP(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	srv := smtptest.Start(t, smtptest.Options{})
+	srv := smtptest.Start(t, smtptest.Options{OnRcpt: func(to string) error {
+		if strings.HasPrefix(to, "inconnu") {
+			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "Adresse inconnue"}
+		}
+		return nil
+	}})
 	addr := freeAddr(t)
 	b.env = append(b.env, serviceEnv(t, addr)...)
 	b.env = append(b.env, "SMTP_HOST="+srv.Host, "SMTP_PORT="+strconv.Itoa(srv.Port), "SMTP_TLS=none", "REMINDERS=1h,2m")
@@ -64,6 +71,7 @@ func TestRunOverSMTP(t *testing.T) {
 	id := strings.TrimSpace(b.ok(t, "session", "add", "--kind", "atelier", "--title", "Collectivités territoriales : la DINUM et l'ANCT vous présentent leurs outils",
 		"--start", time.Now().Add(time.Hour+2*time.Second).Format(time.RFC3339Nano), "--location", "En ligne"))
 	b.ok(t, "subscribe", "--session", id, "--email", "agent@example.gouv.fr")
+	b.ok(t, "subscribe", "--session", id, "--email", "inconnu@example.gouv.fr")
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan result, 1)
@@ -89,8 +97,13 @@ func TestRunOverSMTP(t *testing.T) {
 		t.Errorf("unsubscribe page = %d", resp.StatusCode)
 	}
 
-	out := b.ok(t, "deliveries", "--session", id)
-	for _, want := range []string{"agent@example.gouv.fr", "rappel une heure avant", "envoyé le", "rappel 2\u00a0min avant", "en attente", "Total : 1 envoyé(s), 1 en attente"} {
+	var out string
+	waitUntil(t, 10*time.Second, "failure recorded", func() bool {
+		out = b.ok(t, "deliveries", "--session", id)
+		return strings.Contains(out, "1 en échec")
+	})
+	for _, want := range []string{"agent@example.gouv.fr", "rappel une heure avant", "envoyé le", "rappel 2\u00a0min avant", "en attente",
+		"inconnu@example.gouv.fr", "échec définitif", "refus définitif : ", "550", "Total : 1 envoyé(s), 2 en attente, 1 en échec"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("deliveries lacks %q:\n%s", want, out)
 		}
