@@ -191,3 +191,41 @@ func TestUnsubscribe(t *testing.T) {
 		}
 	})
 }
+
+// TestReadyFollowsTheDatabase: while PostgreSQL is stopped the replica is
+// not ready (but alive); it is ready again once the database is back.
+func TestReadyFollowsTheDatabase(t *testing.T) {
+	t.Parallel()
+	cluster := storetest.NewCluster(t)
+	st, err := store.Open(context.Background(), cluster.DSN(), 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Migrate(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	b := serve(t, st)
+	if code, _, _ := get(t, b.srv.URL+"/readyz"); code != 200 {
+		t.Fatalf("readyz = %d", code)
+	}
+	cluster.Stop()
+	if code, body, _ := get(t, b.srv.URL+"/readyz"); code != 503 || !strings.Contains(body, "injoignable") {
+		t.Errorf("readyz with the database stopped = %d %q", code, body)
+	}
+	if code, _, _ := get(t, b.srv.URL+"/healthz"); code != 200 {
+		t.Errorf("healthz with the database stopped = %d", code)
+	}
+	cluster.Start()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		code, _, _ := get(t, b.srv.URL+"/readyz")
+		if code == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("readyz = %d after the database came back", code)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
