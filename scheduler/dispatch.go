@@ -93,9 +93,7 @@ func (d *dispatcher) claimDue(ctx context.Context) error {
 	cfg := d.s.cfg
 	for ctx.Err() == nil && d.breaker.remaining() == 0 {
 		tok := newToken()
-		claimed, err := d.s.store.ClaimDue(ctx, store.ClaimParams{
-			Limit: cfg.ClaimBatch, Lease: cfg.Lease, Token: tok, Worker: cfg.Worker,
-		})
+		claimed, err := d.claim(ctx, tok)
 		if err != nil {
 			return err
 		}
@@ -120,6 +118,18 @@ func (d *dispatcher) claimDue(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// claim runs one claim. A claim is not interrupted by ctx: a statement
+// cancelled once the database has committed it would leave deliveries
+// claimed without this process knowing which, until their lease expires.
+func (d *dispatcher) claim(ctx context.Context, tok string) ([]store.Claimed, error) {
+	claimCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	cfg := d.s.cfg
+	return d.s.store.ClaimDue(claimCtx, store.ClaimParams{
+		Limit: cfg.ClaimBatch, Lease: cfg.Lease, Token: tok, Worker: cfg.Worker,
+	})
 }
 
 // chunkBySession groups a claim by session, keeping the claim's order, in
