@@ -1,7 +1,6 @@
 package scheduler_test
 
 import (
-	"context"
 	"strings"
 	"sync"
 	"testing"
@@ -151,16 +150,8 @@ func TestSMTPDownThenUp(t *testing.T) {
 func TestPostgresRestart(t *testing.T) {
 	t.Parallel()
 	cluster := storetest.NewCluster(t)
-	st, err := store.Open(context.Background(), cluster.DSN(), 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(context.Background(), nil); err != nil {
-		t.Fatal(err)
-	}
 	b := setup(t)
-	b.st, b.dsn = st, cluster.DSN()
+	b.st, b.dsn = cluster.Store(), cluster.DSN()
 	s := b.session(t, time.Now().Add(time.Hour+4*time.Second))
 	b.subscribe(t, s.ID, "pendant@example.gouv.fr")
 	b.startWorker(t, workerOpts{})

@@ -197,15 +197,7 @@ func TestUnsubscribe(t *testing.T) {
 func TestReadyFollowsTheDatabase(t *testing.T) {
 	t.Parallel()
 	cluster := storetest.NewCluster(t)
-	st, err := store.Open(context.Background(), cluster.DSN(), 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(context.Background(), nil); err != nil {
-		t.Fatal(err)
-	}
-	b := serve(t, st)
+	b := serve(t, cluster.Store())
 	if code, _, _ := get(t, b.srv.URL+"/readyz"); code != 200 {
 		t.Fatalf("readyz = %d", code)
 	}

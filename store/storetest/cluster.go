@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -10,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/dinum/rappel/store"
 )
 
 // Cluster is a private PostgreSQL server that a test may stop and start,
@@ -134,4 +137,19 @@ func pgBindir() (string, error) {
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
+}
+
+// Store opens a Store on the cluster's database, migrated, closed when the
+// test ends.
+func (c *Cluster) Store() *store.Store {
+	c.t.Helper()
+	st, err := store.Open(context.Background(), c.DSN(), 10)
+	if err != nil {
+		c.t.Fatalf("storetest: open cluster store: %v", err)
+	}
+	c.t.Cleanup(func() { st.Close() })
+	if _, err := st.Migrate(context.Background(), nil); err != nil {
+		c.t.Fatalf("storetest: migrate cluster: %v", err)
+	}
+	return st
 }
