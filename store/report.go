@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/lib/pq"
 )
 
 // DeliveryReport is one line of a session's report: who, what, when, and
@@ -85,4 +87,29 @@ func (s *Store) SessionDeliveries(ctx context.Context, sessionID int64) ([]Deliv
 		}
 	}
 	return out, nil
+}
+
+// FailedAddresses returns, among emails, those a delivery failed for good
+// (in any session), with the last reason.
+func (s *Store) FailedAddresses(ctx context.Context, emails []string) (map[string]string, error) {
+	rows, err := s.db.QueryxContext(ctx, `
+		SELECT DISTINCT ON (sub.email) sub.email, coalesce(d.last_error, '')
+		FROM deliveries d
+		JOIN signups g ON g.id = d.signup_id
+		JOIN subscribers sub ON sub.id = g.subscriber_id
+		WHERE sub.email = ANY($1) AND d.status = 'failed'
+		ORDER BY sub.email, d.decided_at DESC NULLS LAST`, pq.Array(emails))
+	if err != nil {
+		return nil, fmt.Errorf("find failed addresses: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var email, reason string
+		if err := rows.Scan(&email, &reason); err != nil {
+			return nil, fmt.Errorf("find failed addresses: %w", err)
+		}
+		out[email] = reason
+	}
+	return out, rows.Err()
 }

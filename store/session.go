@@ -31,6 +31,7 @@ type Session struct {
 	URL               string     `db:"url"`
 	StartsAt          time.Time  `db:"starts_at"`
 	EndsAt            *time.Time `db:"ends_at"`
+	Accessible        bool       `db:"accessible"`
 	Status            string     `db:"status"`
 	ScheduleVersion   int        `db:"schedule_version"`
 	ScheduleChangedAt time.Time  `db:"schedule_changed_at"`
@@ -47,6 +48,7 @@ const sessionColumns = `
 	url,
 	starts_at,
 	ends_at,
+	accessible,
 	status,
 	schedule_version,
 	schedule_changed_at,
@@ -62,6 +64,9 @@ type SessionParams struct {
 	URL         string
 	StartsAt    time.Time
 	EndsAt      *time.Time
+	// Accessible says the place is accessible to people with reduced
+	// mobility.
+	Accessible bool
 }
 
 // CreateSession stores a new session.
@@ -71,10 +76,10 @@ func (s *Store) CreateSession(ctx context.Context, p SessionParams) (Session, er
 	}
 	var out Session
 	err := s.db.GetContext(ctx, &out, `
-		INSERT INTO sessions (kind, title, description, location, url, starts_at, ends_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)
+		INSERT INTO sessions (kind, title, description, location, url, starts_at, ends_at, accessible)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		RETURNING`+sessionColumns,
-		p.Kind, p.Title, p.Description, p.Location, p.URL, p.StartsAt, p.EndsAt)
+		p.Kind, p.Title, p.Description, p.Location, p.URL, p.StartsAt, p.EndsAt, p.Accessible)
 	if err != nil {
 		return Session{}, fmt.Errorf("create session: %w", interpretError(err))
 	}
@@ -120,6 +125,7 @@ type SessionChanges struct {
 	URL         *string
 	StartsAt    *time.Time
 	EndsAt      *time.Time
+	Accessible  *bool
 }
 
 // UpdateSession applies changes under the session's fence. Moving the start
@@ -180,6 +186,9 @@ func (c SessionChanges) apply(cur Session) Session {
 	if c.EndsAt != nil {
 		next.EndsAt = c.EndsAt
 	}
+	if c.Accessible != nil {
+		next.Accessible = *c.Accessible
+	}
 	return next
 }
 
@@ -187,6 +196,7 @@ func (cur Session) params() SessionParams {
 	return SessionParams{
 		Kind: cur.Kind, Title: cur.Title, Description: cur.Description,
 		Location: cur.Location, URL: cur.URL, StartsAt: cur.StartsAt, EndsAt: cur.EndsAt,
+		Accessible: cur.Accessible,
 	}
 }
 
@@ -201,13 +211,14 @@ func saveSession(ctx context.Context, tx *sqlx.Tx, next Session, moved bool) (Se
 			url = $6,
 			starts_at = $7,
 			ends_at = $8,
+			accessible = $10,
 			schedule_version = schedule_version + CASE WHEN $9 THEN 1 ELSE 0 END,
 			schedule_changed_at = CASE WHEN $9 THEN now() ELSE schedule_changed_at END,
 			updated_at = now()
 		WHERE id = $1
 		RETURNING`+sessionColumns,
 		next.ID, next.Kind, next.Title, next.Description, next.Location, next.URL,
-		next.StartsAt, next.EndsAt, moved)
+		next.StartsAt, next.EndsAt, moved, next.Accessible)
 	if err != nil {
 		return Session{}, interpretError(err)
 	}
