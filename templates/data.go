@@ -25,6 +25,16 @@ type Data struct {
 	// PreviousWhen is, in a reschedule notice, the span the recipient knew
 	// before the move: "mercredi 17 novembre 2021 de 17 h à 17 h 30".
 	PreviousWhen string
+	// ConfirmURL is, in a sign-up confirmation request, the link that
+	// confirms the sign-up; ConfirmValidity says for how long it works
+	// ("48 heures").
+	ConfirmURL      string
+	ConfirmValidity string
+	// Reminders says when reminders are sent: "la veille et une heure
+	// avant".
+	Reminders string
+	// Calendar is true when an .ics file is attached to the message.
+	Calendar bool
 }
 
 // Recipient is the person a message is for.
@@ -48,6 +58,8 @@ type Session struct {
 	Day string
 	// DayNoYear is the same without the year: "mercredi 17 novembre".
 	DayNoYear string
+	// Date is the shortest form, for subjects: "17 novembre".
+	Date string
 	// StartClock is the time of the start: "17 h".
 	StartClock string
 	// TimeZone names the zone of the times when it is not Paris time
@@ -56,6 +68,9 @@ type Session struct {
 	// Online and OnSite say whether there is a link to join and a place.
 	Online bool
 	OnSite bool
+	// Accessible says the place is accessible to people with reduced
+	// mobility.
+	Accessible bool
 }
 
 // SessionInput is a session as stored, before it is written in French.
@@ -68,6 +83,7 @@ type SessionInput struct {
 	URL         string
 	StartsAt    time.Time
 	EndsAt      *time.Time
+	Accessible  bool
 }
 
 // NewSession writes a session's times and kind in French, in loc.
@@ -83,10 +99,12 @@ func NewSession(in SessionInput, loc *time.Location) Session {
 		When:        Span(in.StartsAt, in.EndsAt, loc),
 		Day:         Day(start),
 		DayNoYear:   DayNoYear(start),
+		Date:        DateShort(start),
 		StartClock:  Clock(start),
 		TimeZone:    zoneName(loc),
 		Online:      in.URL != "",
 		OnSite:      in.Location != "",
+		Accessible:  in.Accessible,
 	}
 }
 
@@ -95,4 +113,16 @@ func zoneName(loc *time.Location) string {
 		return "heure de Paris"
 	}
 	return "fuseau " + loc.String()
+}
+
+// Page is what every page template is given.
+type Page struct {
+	// Title names the page, in its <title> and <h1>.
+	Title string
+	// Message is the text of an error page.
+	Message string
+	// Session is the session the page is about, if any.
+	Session Session
+	// Action is the address a form posts to.
+	Action string
 }

@@ -43,6 +43,16 @@ func DayNoYear(t time.Time) string {
 	return weekdays[t.Weekday()] + " " + d + " " + months[t.Month()]
 }
 
+// DateShort writes a date without weekday nor year: "17 novembre",
+// "1er décembre".
+func DateShort(t time.Time) string {
+	d := strconv.Itoa(t.Day())
+	if t.Day() == 1 {
+		d = "1er"
+	}
+	return d + " " + months[t.Month()]
+}
+
 // Span writes when a session takes place, in loc:
 // "mercredi 17 novembre 2021 de 17 h à 17 h 30", "… à 17 h" without an
 // end, "du … à 17 h au … à 12 h" over several days.
@@ -167,4 +177,36 @@ func Duration(d time.Duration) string {
 		return strconv.Itoa(h) + nbsp + "h"
 	}
 	return fmt.Sprintf("%d%sh%s%02d", h, nbsp, nbsp, m)
+}
+
+// Before says when a reminder is sent, seen from the session: "la veille",
+// "l’avant-veille", "3 jours avant", "une heure avant", "15 minutes avant",
+// "1 h 30 avant".
+func Before(days int, d time.Duration) string {
+	switch {
+	case days == 1:
+		return "la veille"
+	case days == 2:
+		return "l’avant-veille"
+	case days > 2:
+		return strconv.Itoa(days) + " jours avant"
+	case d == time.Hour:
+		return "une heure avant"
+	case d%time.Hour == 0:
+		return strconv.Itoa(int(d/time.Hour)) + " heures avant"
+	case d < time.Hour:
+		return strconv.Itoa(int(d/time.Minute)) + " minutes avant"
+	}
+	return Duration(d) + " avant"
+}
+
+// Join lists items the French way: "a", "a et b", "a, b et c".
+func Join(items []string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " et " + items[len(items)-1]
 }

@@ -67,8 +67,15 @@ func TestSpan(t *testing.T) {
 		{"2021-11-17 17:00", nil, "mercredi 17 novembre 2021 à 17~h"},
 		{"2021-11-30 18:00", at("2021-12-01 12:00"), "du mardi 30 novembre 2021 à 18~h au mercredi 1er décembre 2021 à 12~h"},
 		{"2021-12-31 22:00", at("2022-01-01 02:00"), "du vendredi 31 décembre 2021 à 22~h au samedi 1er janvier 2022 à 2~h"},
-		// The night clocks go back: Paris time throughout.
+		// The night clocks go back, and the night they go forward: Paris
+		// time throughout, whatever the length.
 		{"2026-10-25 01:00", at("2026-10-25 04:00"), "dimanche 25 octobre 2026 de 1~h à 4~h"},
+		{"2027-03-28 01:00", at("2027-03-28 04:00"), "dimanche 28 mars 2027 de 1~h à 4~h"},
+		// Midnight, and a session that ends at midnight the next day.
+		{"2021-11-01 00:00", nil, "lundi 1er novembre 2021 à 0~h"},
+		{"2021-11-30 20:00", at("2021-12-01 00:00"), "du mardi 30 novembre 2021 à 20~h au mercredi 1er décembre 2021 à 0~h"},
+		// A formation over three days.
+		{"2021-11-22 09:00", at("2021-11-24 17:30"), "du lundi 22 novembre 2021 à 9~h au mercredi 24 novembre 2021 à 17~h~30"},
 	} {
 		if got := visible(Span(*at(tt.start), tt.end, loc)); got != tt.want {
 			t.Errorf("Span(%s) = %q, want %q", tt.start, got, tt.want)

@@ -41,7 +41,7 @@ type Set struct {
 }
 
 // Emails lists the message templates every set must have.
-var Emails = []string{"j1", "h1", "reminder", "cancellation", "reschedule"}
+var Emails = []string{"j1", "h1", "reminder", "confirmation", "confirmed", "cancellation", "reschedule"}
 
 // Load parses the embedded templates.
 func Load() (*Set, error) {
@@ -99,7 +99,7 @@ func (s *Set) RenderEmail(name string, d Data) (Email, error) {
 	if err := t.text.ExecuteTemplate(&buf, "subject", d); err != nil {
 		return Email{}, fmt.Errorf("render subject of %s: %w", name, err)
 	}
-	d.Subject = Typography(strings.Join(strings.Fields(buf.String()), " "))
+	d.Subject = Typography(strings.Join(strings.FieldsFunc(buf.String(), isLineSpace), " "))
 	buf.Reset()
 	if err := t.text.ExecuteTemplate(&buf, "text", d); err != nil {
 		return Email{}, fmt.Errorf("render text of %s: %w", name, err)
@@ -112,6 +112,10 @@ func (s *Set) RenderEmail(name string, d Data) (Email, error) {
 	return Email{Subject: d.Subject, Text: text, HTML: Typography(buf.String())}, nil
 }
 
+// isLineSpace is the white space a template leaves in a subject: unlike
+// unicode.IsSpace, it spares the no-break spaces of French typography.
+func isLineSpace(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' }
+
 // RenderPage writes the web page name.
 func (s *Set) RenderPage(w io.Writer, name string, data any) error {
 	if err := s.pages.ExecuteTemplate(w, name, data); err != nil {
@@ -120,6 +124,10 @@ func (s *Set) RenderPage(w io.Writer, name string, data any) error {
 	return nil
 }
 
+// sigDelimiter opens the footer of a text message (RFC 3676): mail
+// clients show what follows as a signature, in grey or folded.
+const sigDelimiter = "-- "
+
 // tidyText trims the spaces templates leave at line ends and keeps at most
 // one blank line in a row.
 func tidyText(s string) string {
@@ -127,7 +135,9 @@ func tidyText(s string) string {
 	out := make([]string, 0, len(lines))
 	blank := true
 	for _, l := range lines {
-		l = strings.TrimRight(l, " \t")
+		if l != sigDelimiter {
+			l = strings.TrimRight(l, " \t")
+		}
 		if l == "" {
 			if blank {
 				continue
@@ -141,9 +151,25 @@ func tidyText(s string) string {
 	return strings.TrimRight(strings.Join(out, "\n"), "\n") + "\n"
 }
 
-// subject joins a prefix and a title with a dash, shortening the title so
-// that the whole fits in SubjectMax characters.
-func subject(prefix, title string) string {
-	room := SubjectMax - len([]rune(prefix)) - len(" — ")
-	return prefix + " — " + Truncate(strings.TrimSpace(title), max(room, 10))
+// minTitle is the fewest characters of a title worth showing in a subject.
+const minTitle = 20
+
+// subject joins a prefix and the session's title with a dash, in at most
+// SubjectMax characters: it takes the first prefix that leaves room for
+// enough of the title (the others are shorter fallbacks, for long kinds
+// of session), then shortens the title at a word.
+func subject(title string, prefixes ...string) string {
+	title = strings.TrimSpace(title)
+	prefix := prefixes[len(prefixes)-1]
+	for _, p := range prefixes {
+		if room := SubjectMax - len([]rune(p)) - len([]rune(" — ")); room >= min(minTitle, len([]rune(title))) {
+			prefix = p
+			break
+		}
+	}
+	room := SubjectMax - len([]rune(prefix)) - len([]rune(" — "))
+	if room < minTitle/2 {
+		return Truncate(prefix, SubjectMax)
+	}
+	return prefix + " — " + Truncate(title, room)
 }

@@ -10,14 +10,6 @@ import (
 	"github.com/dinum/rappel/token"
 )
 
-// page is what the page templates are given.
-type page struct {
-	Title   string
-	Message string
-	Session templates.Session
-	Action  string
-}
-
 // unsubscribePage shows the button. A GET never changes anything: mail
 // scanners follow links.
 func (s *Server) unsubscribePage(w http.ResponseWriter, r *http.Request) {
@@ -26,10 +18,10 @@ func (s *Server) unsubscribePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if signup.Status == store.SignupUnsubscribed {
-		s.render(w, http.StatusOK, "unsubscribed", page{Title: "Désinscription confirmée", Session: sess})
+		s.render(w, http.StatusOK, "unsubscribed", templates.Page{Title: "Désinscription confirmée", Session: sess})
 		return
 	}
-	s.render(w, http.StatusOK, "unsubscribe", page{Title: "Se désinscrire", Session: sess, Action: r.URL.Path})
+	s.render(w, http.StatusOK, "unsubscribe", templates.Page{Title: "Se désinscrire", Session: sess, Action: r.URL.Path})
 }
 
 // unsubscribe ends the sign-up: from the page's button, or from a mail
@@ -52,7 +44,7 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
 		s.logger.Info("Sign-up unsubscribed.", slog.Int64("signup_id", signup.ID), slog.Int64("session_id", signup.SessionID),
 			slog.Bool("one_click", r.PostForm.Get("List-Unsubscribe") == "One-Click"))
 	}
-	s.render(w, http.StatusOK, "unsubscribed", page{Title: "Désinscription confirmée", Session: sess})
+	s.render(w, http.StatusOK, "unsubscribed", templates.Page{Title: "Désinscription confirmée", Session: sess})
 }
 
 // signupOf reads the sign-up a link's token names, or answers 404.
@@ -87,10 +79,10 @@ func sessionInput(s store.Session) templates.SessionInput {
 }
 
 func (s *Server) renderError(w http.ResponseWriter, status int, title, message string) {
-	s.render(w, status, "error", page{Title: title, Message: message})
+	s.render(w, status, "error", templates.Page{Title: title, Message: message})
 }
 
-func (s *Server) render(w http.ResponseWriter, status int, name string, p page) {
+func (s *Server) render(w http.ResponseWriter, status int, name string, p templates.Page) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	if err := s.templates.RenderPage(w, name, p); err != nil {

@@ -1,0 +1,57 @@
+package templates
+
+import "time"
+
+// sampleSession is a session of the 2021 agenda, used to try templates.
+func sampleSession(loc *time.Location, online, onSite bool) SessionInput {
+	start := time.Date(2021, 11, 24, 10, 30, 0, 0, loc)
+	end := start.Add(2 * time.Hour)
+	in := SessionInput{
+		ID: 42, Kind: "table-ronde", Title: "Travail en mode hybride, et maintenant ?",
+		Description: "Le télétravail s’installe désormais de façon pérenne dans les organisations.",
+		StartsAt:    start, EndsAt: &end, Accessible: onSite,
+	}
+	if online {
+		in.URL = "https://www.modernisation.gouv.fr/mois-de-linnovation-publique/travail-en-mode-hybride-et-maintenant"
+	}
+	if onSite {
+		in.Location = "Lieu de la transformation publique, 77 avenue de Ségur, 75015 Paris"
+	}
+	return in
+}
+
+// Sample is the data of a message about a sample session, as a recipient
+// named Camille Exemple would get it: for trying templates.
+func Sample(loc *time.Location, kind string, online, onSite bool) Data {
+	in := sampleSession(loc, online, onSite)
+	now := in.StartsAt.Add(-24 * time.Hour)
+	left, soon := Relative(now, in.StartsAt, loc)
+	prev := in.StartsAt.Add(-24 * time.Hour)
+	prevEnd := prev.Add(2 * time.Hour)
+	return Data{
+		Kind:            kind,
+		Recipient:       Recipient{Name: "Camille Exemple", Email: "camille.exemple@example.gouv.fr"},
+		Session:         NewSession(in, loc),
+		TimeLeft:        left,
+		Soon:            soon,
+		UnsubscribeURL:  "https://rappel.example.gouv.fr/desinscription/exemple",
+		PreviousWhen:    Span(prev, &prevEnd, loc),
+		ConfirmURL:      "https://rappel.example.gouv.fr/confirmation/exemple",
+		ConfirmValidity: "48 heures",
+		Reminders:       "la veille et une heure avant",
+		Calendar:        true,
+	}
+}
+
+func sampleData(loc *time.Location) []Data {
+	return []Data{
+		Sample(loc, "j1", true, false),
+		Sample(loc, "j1", false, true),
+		Sample(loc, "j1", true, true),
+	}
+}
+
+func samplePage(loc *time.Location) Page {
+	return Page{Title: "Exemple", Message: "Message d’exemple.", Action: "/exemple",
+		Session: NewSession(sampleSession(loc, true, true), loc)}
+}
