@@ -5,6 +5,7 @@
 package notify
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -45,6 +46,15 @@ type Message struct {
 	// time the recipient knew before the move.
 	PreviousStartsAt *time.Time
 	PreviousEndsAt   *time.Time
+	// ScheduleVersion is the session's current schedule version: the
+	// SEQUENCE of the calendar event follows it.
+	ScheduleVersion int
+	// ConfirmURL is, for a sign-up confirmation request, the link that
+	// confirms it.
+	ConfirmURL string
+	// TestID marks a preview or a test send: it names the Message-ID in
+	// place of a delivery, and the message carries X-Rappel-Test.
+	TestID string
 }
 
 // ComposerConfig is what every message shares.
@@ -58,6 +68,11 @@ type ComposerConfig struct {
 	Location          *time.Location
 	Templates         *templates.Set
 	Tokens            *token.Signer
+	// Reminders says when reminders are sent, for the messages that tell
+	// it: "la veille et une heure avant".
+	Reminders string
+	// ConfirmValidity says how long a confirmation link works: "48 heures".
+	ConfirmValidity string
 }
 
 // Composer builds messages.
@@ -112,10 +127,25 @@ func (c *Composer) Compose(m Message) (*gomail.Msg, error) {
 	}
 	msg.Subject(rendered.Subject)
 	msg.SetDateWithValue(m.Now.In(c.cfg.Location))
-	msg.SetMessageIDWithValue(c.MessageID(m.DeliveryID, m.Kind))
+	if m.TestID != "" {
+		msg.SetMessageIDWithValue("rappel.test-" + m.TestID + "." + m.Kind + "@" + c.domain)
+		msg.SetGenHeader("X-Rappel-Test", "1")
+	} else {
+		msg.SetMessageIDWithValue(c.MessageID(m.DeliveryID, m.Kind))
+	}
 	c.setListHeaders(msg, m, data.UnsubscribeURL)
 	msg.SetBodyString(gomail.TypeTextPlain, rendered.Text)
 	msg.AddAlternativeString(gomail.TypeTextHTML, rendered.HTML)
+	if method, ok := calendarFor(m.Kind); ok {
+		ics, err := c.calendar(m, method)
+		if err != nil {
+			return nil, fmt.Errorf("compose delivery %d: %w", m.DeliveryID, err)
+		}
+		ctype := gomail.ContentType("text/calendar; charset=utf-8; method=" + string(method))
+		if err := msg.AttachReader("invitation.ics", bytes.NewReader(ics), gomail.WithFileContentType(ctype)); err != nil {
+			return nil, fmt.Errorf("compose delivery %d: attach calendar: %w", m.DeliveryID, err)
+		}
+	}
 	return msg, nil
 }
 
@@ -132,6 +162,9 @@ func (c *Composer) data(m Message) templates.Data {
 	if m.PreviousStartsAt != nil {
 		d.PreviousWhen = templates.Span(*m.PreviousStartsAt, m.PreviousEndsAt, c.cfg.Location)
 	}
+	d.ConfirmURL, d.ConfirmValidity = m.ConfirmURL, c.cfg.ConfirmValidity
+	d.Reminders = c.cfg.Reminders
+	_, d.Calendar = calendarFor(m.Kind)
 	return d
 }
 

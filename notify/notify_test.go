@@ -30,6 +30,11 @@ func paris(t *testing.T) *time.Location {
 
 func composer(t *testing.T) *notify.Composer {
 	t.Helper()
+	return composerIn(t, paris(t))
+}
+
+func composerIn(t *testing.T, loc *time.Location) *notify.Composer {
+	t.Helper()
 	tpl, err := templates.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +44,7 @@ func composer(t *testing.T) *notify.Composer {
 	public, _ := url.Parse("https://rappel.example.gouv.fr")
 	c, err := notify.NewComposer(notify.ComposerConfig{
 		From: from, PublicURL: public, UnsubscribeMailto: "desinscription@example.gouv.fr",
-		Location: paris(t), Templates: tpl, Tokens: signer,
+		Location: loc, Templates: tpl, Tokens: signer, Reminders: "la veille et une heure avant", ConfirmValidity: "48 heures",
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -112,8 +117,8 @@ func TestComposeHeaders(t *testing.T) {
 	if !strings.HasPrefix(unsub, "https://rappel.example.gouv.fr/desinscription/") || strings.Contains(unsub, "marie") {
 		t.Errorf("unsubscribe link %q", unsub)
 	}
-	if p.ContentType != "multipart/alternative" || p.Parts["text/plain"] == "" || p.Parts["text/html"] == "" {
-		t.Errorf("structure = %s with %d parts", p.ContentType, len(p.Parts))
+	if p.ContentType != "multipart/mixed" || p.Parts["text/plain"] == "" || p.Parts["text/html"] == "" || p.Parts["text/calendar"] == "" {
+		t.Errorf("structure = %s with parts %v", p.ContentType, keys(p.Parts))
 	}
 	if subject := p.Subject(); !strings.HasPrefix(subject, "Rappel\u00a0: webinaire dans une heure — Simplifier les démarches") ||
 		!strings.HasSuffix(subject, "…") || len([]rune(subject)) > 78 {
@@ -278,4 +283,12 @@ func TestIsTemporary(t *testing.T) {
 	if err := dead.Send(context.Background(), msg); err == nil || !notify.IsTemporary(err) {
 		t.Errorf("refused connection: %v", err)
 	}
+}
+
+func keys(m map[string]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }

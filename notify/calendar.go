@@ -1,0 +1,168 @@
+package notify
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+)
+
+// localFormat is a DATE-TIME in a TZID's local time.
+const localFormat = "20060102T150405"
+
+// calendarFor says which messages carry an .ics file and with which method:
+// the event is published with the confirmation and every reminder, again
+// with a higher SEQUENCE when it moves, and cancelled with the session.
+func calendarFor(kind string) (ics.Method, bool) {
+	switch {
+	case kind == "confirmation":
+		return "", false // not signed up yet: nothing for the agenda
+	case kind == "cancellation":
+		return ics.MethodCancel, true
+	}
+	return ics.MethodPublish, true
+}
+
+// calendar builds the .ics of a message: one event per session, with a
+// UID that stays the same and a SEQUENCE raised at every move (and once
+// more to cancel), times in the configured zone with its VTIMEZONE, so that
+// calendar applications update the event rather than add another.
+func (c *Composer) calendar(m Message, method ics.Method) ([]byte, error) {
+	loc := c.cfg.Location
+	cal := ics.NewCalendarFor("DINUM//rappel//FR")
+	cal.SetMethod(method)
+	cal.SetProductId("-//DINUM//rappel//FR")
+	start := m.Session.StartsAt.In(loc)
+	end := start.Add(time.Hour)
+	if m.Session.EndsAt != nil {
+		end = m.Session.EndsAt.In(loc)
+	}
+	cal.AddVTimezone(vtimezone(loc, start, end))
+
+	ev := cal.AddEvent(fmt.Sprintf("session-%d@%s", m.Session.ID, c.domain))
+	ev.SetDtStampTime(m.Now)
+	seq := max(m.ScheduleVersion-1, 0)
+	status := ics.ObjectStatusConfirmed
+	if method == ics.MethodCancel {
+		seq, status = m.ScheduleVersion, ics.ObjectStatusCancelled
+	}
+	ev.SetSequence(seq)
+	ev.SetStatus(status)
+	ev.SetProperty(ics.ComponentPropertyDtStart, start.Format(localFormat), ics.WithTZID(loc.String()))
+	ev.SetProperty(ics.ComponentPropertyDtEnd, end.Format(localFormat), ics.WithTZID(loc.String()))
+	ev.SetSummary(m.Session.Title)
+	if d := eventDescription(m); d != "" {
+		ev.SetDescription(d)
+	}
+	ev.SetLocation(eventLocation(m))
+	if m.Session.URL != "" {
+		ev.SetURL(m.Session.URL)
+	}
+	ev.SetOrganizer("mailto:"+c.cfg.From.Address, ics.WithCN(organizerName(c)))
+	var buf bytes.Buffer
+	if err := cal.SerializeTo(&buf); err != nil {
+		return nil, fmt.Errorf("build calendar of session %d: %w", m.Session.ID, err)
+	}
+	return buf.Bytes(), nil
+}
+
+func eventDescription(m Message) string {
+	parts := []string{}
+	if m.Session.Description != "" {
+		parts = append(parts, m.Session.Description)
+	}
+	if m.Session.URL != "" {
+		parts = append(parts, "Pour rejoindre : "+m.Session.URL)
+	}
+	if m.Session.Accessible {
+		parts = append(parts, "Le lieu est accessible aux personnes à mobilité réduite.")
+	}
+	return strings.Join(parts, "\n\n")
+}
+
+func eventLocation(m Message) string {
+	switch {
+	case m.Session.Location != "" && m.Session.URL != "":
+		return m.Session.Location + ", et en ligne"
+	case m.Session.Location != "":
+		return m.Session.Location
+	}
+	return "En ligne"
+}
+
+func organizerName(c *Composer) string {
+	if c.cfg.From.Name != "" {
+		return c.cfg.From.Name
+	}
+	return c.cfg.From.Address
+}
+
+// vtimezone describes loc around an event from Go's own zone database, for
+// any zone: the transitions of the year before the event to its end, each
+// as a STANDARD or DAYLIGHT component, or one STANDARD for a zone without
+// changes.
+func vtimezone(loc *time.Location, start, end time.Time) *ics.VTimezone {
+	tz := ics.NewTimezone(loc.String())
+	transitions := zoneTransitions(loc, start.AddDate(-1, 0, 0), end)
+	if len(transitions) == 0 {
+		name, off := start.Zone()
+		tz.Components = append(tz.Components, zoneComponent(false, "19700101T000000", off, off, name))
+		return tz
+	}
+	for _, at := range transitions {
+		_, from := at.Add(-time.Second).In(loc).Zone()
+		after := at.In(loc)
+		name, to := after.Zone()
+		// DTSTART is the local time of the change, read in the old offset.
+		local := at.UTC().Add(time.Duration(from) * time.Second).Format(localFormat)
+		tz.Components = append(tz.Components, zoneComponent(after.IsDST(), local, from, to, name))
+	}
+	return tz
+}
+
+func zoneComponent(daylight bool, dtstart string, from, to int, name string) ics.Component {
+	base := ics.ComponentBase{}
+	base.SetProperty(ics.ComponentPropertyDtStart, dtstart)
+	base.SetProperty(ics.ComponentProperty("TZOFFSETFROM"), formatOffset(from))
+	base.SetProperty(ics.ComponentProperty("TZOFFSETTO"), formatOffset(to))
+	base.SetProperty(ics.ComponentProperty("TZNAME"), name)
+	if daylight {
+		return &ics.Daylight{ComponentBase: base}
+	}
+	return &ics.Standard{ComponentBase: base}
+}
+
+func formatOffset(seconds int) string {
+	sign := '+'
+	if seconds < 0 {
+		sign, seconds = '-', -seconds
+	}
+	return fmt.Sprintf("%c%02d%02d", sign, seconds/3600, seconds%3600/60)
+}
+
+// zoneTransitions finds the instants, between from and to, at which loc
+// changes its offset: a daily scan, then a bisection to the second.
+func zoneTransitions(loc *time.Location, from, to time.Time) []time.Time {
+	var out []time.Time
+	offset := func(unix int64) int { _, o := time.Unix(unix, 0).In(loc).Zone(); return o }
+	const day = 24 * 3600
+	for t := from.Unix(); t < to.Unix(); t += day {
+		if offset(t) == offset(t+day) {
+			continue
+		}
+		// offset(lo) is the old one, offset(hi) the new one.
+		lo, hi := t, t+day
+		for hi-lo > 1 {
+			mid := lo + (hi-lo)/2
+			if offset(mid) == offset(lo) {
+				lo = mid
+			} else {
+				hi = mid
+			}
+		}
+		out = append(out, time.Unix(hi, 0))
+	}
+	return out
+}

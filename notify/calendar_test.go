@@ -1,0 +1,187 @@
+package notify_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-ical"
+
+	"github.com/dinum/rappel/notify"
+	"github.com/dinum/rappel/notify/smtptest"
+)
+
+// calendarOf sends m and reads its .ics back with an independent parser
+// (emersion/go-ical), re-encoding it to check its required properties.
+func calendarOf(t *testing.T, c *notify.Composer, m notify.Message) (*ical.Calendar, smtptest.Parsed) {
+	t.Helper()
+	msg, err := c.Compose(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw bytes.Buffer
+	if _, err := msg.WriteTo(&raw); err != nil {
+		t.Fatal(err)
+	}
+	p, err := smtptest.Message{Data: raw.Bytes()}.Parse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := p.Parts["text/calendar"]
+	if data == "" {
+		t.Fatalf("no calendar attached to %s", m.Kind)
+	}
+	cal, err := ical.NewDecoder(strings.NewReader(data)).Decode()
+	if err != nil {
+		t.Fatalf("calendar does not parse: %v\n%s", err, data)
+	}
+	if err := ical.NewEncoder(&bytes.Buffer{}).Encode(cal); err != nil {
+		t.Fatalf("calendar is not valid iCalendar: %v\n%s", err, data)
+	}
+	return cal, p
+}
+
+func TestCalendarAttachment(t *testing.T) {
+	t.Parallel()
+	c := composer(t)
+	loc := paris(t)
+	m := webinaire(t)
+	m.ScheduleVersion = 1
+	cal, _ := calendarOf(t, c, m)
+
+	if got := cal.Props.Get(ical.PropMethod).Value; got != "PUBLISH" {
+		t.Errorf("METHOD = %s", got)
+	}
+	events := cal.Events()
+	if len(events) != 1 {
+		t.Fatalf("%d events", len(events))
+	}
+	ev := events[0]
+	if uid := ev.Props.Get(ical.PropUID).Value; uid != "session-12@example.gouv.fr" {
+		t.Errorf("UID = %s", uid)
+	}
+	if seq := ev.Props.Get(ical.PropSequence).Value; seq != "0" {
+		t.Errorf("SEQUENCE = %s", seq)
+	}
+	start, err := ev.DateTimeStart(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2021, 11, 17, 16, 0, 0, 0, time.UTC); !start.Equal(want) {
+		t.Errorf("DTSTART = %s, want %s UTC", start, want)
+	}
+	if tzid := ev.Props.Get(ical.PropDateTimeStart).Params.Get(ical.ParamTimezoneID); tzid != "Europe/Paris" {
+		t.Errorf("DTSTART TZID = %s", tzid)
+	}
+	if end, _ := ev.DateTimeEnd(nil); !end.Equal(start.Add(30 * time.Minute)) {
+		t.Errorf("DTEND = %s", end)
+	}
+	if loc := ev.Props.Get(ical.PropLocation).Value; loc != "En ligne" {
+		t.Errorf("LOCATION = %s", loc)
+	}
+	if u := ev.Props.Get(ical.PropURL).Value; !strings.HasPrefix(u, "https://app.livestorm.co/") {
+		t.Errorf("URL = %s", u)
+	}
+	checkTimezone(t, cal, start.In(loc))
+
+	t.Run("MovedRaisesSequence", func(t *testing.T) {
+		t.Parallel()
+		moved := m
+		moved.Kind, moved.ScheduleVersion = "reschedule", 3
+		cal, _ := calendarOf(t, c, moved)
+		if seq := cal.Events()[0].Props.Get(ical.PropSequence).Value; seq != "2" {
+			t.Errorf("SEQUENCE = %s, want 2 after two moves", seq)
+		}
+	})
+
+	t.Run("Cancel", func(t *testing.T) {
+		t.Parallel()
+		cancelled := m
+		cancelled.Kind, cancelled.ScheduleVersion = "cancellation", 3
+		cal, p := calendarOf(t, c, cancelled)
+		ev := cal.Events()[0]
+		if cal.Props.Get(ical.PropMethod).Value != "CANCEL" || ev.Props.Get(ical.PropStatus).Value != "CANCELLED" ||
+			ev.Props.Get(ical.PropSequence).Value != "3" || ev.Props.Get(ical.PropUID).Value != "session-12@example.gouv.fr" {
+			t.Errorf("cancel: %v", ev.Props)
+		}
+		if !strings.Contains(p.Header.Get("Content-Type"), "multipart/mixed") {
+			t.Errorf("structure = %s", p.Header.Get("Content-Type"))
+		}
+	})
+
+	t.Run("NoCalendarBeforeConfirmation", func(t *testing.T) {
+		t.Parallel()
+		req := m
+		req.Kind, req.ConfirmURL = "confirmation", "https://rappel.example.gouv.fr/confirmation/x"
+		msg, err := c.Compose(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(msg.GetAttachments()) != 0 {
+			t.Error("a calendar is attached to a sign-up not yet confirmed")
+		}
+	})
+
+	t.Run("AcrossDSTAndOtherZones", func(t *testing.T) {
+		t.Parallel()
+		for _, tt := range []struct{ zone, at string }{
+			{"Europe/Paris", "2027-03-28T10:00:00"}, // the day clocks go forward
+			{"Europe/Paris", "2026-10-25T01:30:00"}, // before they go back
+			{"America/Cayenne", "2026-12-01T09:00:00"},
+			{"Pacific/Noumea", "2026-12-01T09:00:00"},
+		} {
+			zone, err := time.LoadLocation(tt.zone)
+			if err != nil {
+				t.Fatal(err)
+			}
+			start, _ := time.ParseInLocation("2006-01-02T15:04:05", tt.at, zone)
+			zc := composerIn(t, zone)
+			dst := m
+			dst.Session.StartsAt, dst.Session.EndsAt = start, nil
+			cal, _ := calendarOf(t, zc, dst)
+			got, err := cal.Events()[0].DateTimeStart(nil)
+			if err != nil || !got.Equal(start) {
+				t.Errorf("%s %s: DTSTART = %s, %v", tt.zone, tt.at, got, err)
+			}
+			checkTimezone(t, cal, start)
+		}
+	})
+}
+
+// checkTimezone reads the VTIMEZONE as a calendar application without a
+// zone database would: the component in force at the event must give the
+// event's true offset.
+func checkTimezone(t *testing.T, cal *ical.Calendar, start time.Time) {
+	t.Helper()
+	var tz *ical.Component
+	for _, c := range cal.Children {
+		if c.Name == ical.CompTimezone {
+			tz = c
+		}
+	}
+	if tz == nil {
+		t.Fatal("no VTIMEZONE")
+	}
+	_, want := start.Zone()
+	var best string
+	var bestOffset string
+	for _, sub := range tz.Children {
+		at := sub.Props.Get(ical.PropDateTimeStart).Value
+		if at <= start.Format("20060102T150405") && at > best {
+			best, bestOffset = at, sub.Props.Get(ical.PropTimezoneOffsetTo).Value
+		}
+	}
+	wantOffset := formatOffset(want)
+	if bestOffset != wantOffset {
+		t.Errorf("VTIMEZONE gives %s at %s, want %s", bestOffset, start, wantOffset)
+	}
+}
+
+func formatOffset(seconds int) string {
+	sign := "+"
+	if seconds < 0 {
+		sign, seconds = "-", -seconds
+	}
+	return sign + time.Date(0, 1, 1, seconds/3600, seconds%3600/60, 0, 0, time.UTC).Format("1504")
+}

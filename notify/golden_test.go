@@ -1,0 +1,161 @@
+package notify_test
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dinum/rappel/notify"
+	"github.com/dinum/rappel/notify/smtptest"
+	"github.com/dinum/rappel/templates"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// agendaSession is a session of the fixture agenda (Mois de l'innovation
+// publique 2021), short or stretched over a whole day.
+type agendaSession struct {
+	mode, length string
+	in           templates.SessionInput
+}
+
+func agenda(t *testing.T) []agendaSession {
+	loc := paris(t)
+	at := func(day, hour, minute int) time.Time { return time.Date(2021, 11, day, hour, minute, 0, 0, loc) }
+	span := func(in templates.SessionInput, d time.Duration) templates.SessionInput {
+		end := in.StartsAt.Add(d)
+		in.EndsAt = &end
+		return in
+	}
+	const segur = "Lieu de la transformation publique, 77 avenue de Ségur, 75015 Paris"
+	return []agendaSession{
+		{"en-ligne", "court", span(templates.SessionInput{ID: 3, Kind: "webinaire",
+			Title:    "Simplifier les démarches des citoyens et le quotidien des agents grâce aux API",
+			URL:      "https://app.livestorm.co/dinum-12/simplifier-demarches-api-mois-innovation?type=detailed",
+			StartsAt: at(17, 17, 0)}, 30*time.Minute)},
+		{"sur-place", "court", span(templates.SessionInput{ID: 2, Kind: "atelier",
+			Title:    "Comment l’administration peut-elle aider proactivement les jeunes dans leur entrée dans la vie active ?",
+			Location: segur, StartsAt: at(15, 18, 0)}, 2*time.Hour)},
+		{"hybride", "court", span(templates.SessionInput{ID: 6, Kind: "table-ronde",
+			Title:    "Travail en mode hybride, et maintenant ?",
+			Location: segur, Accessible: true, StartsAt: at(24, 10, 30),
+			URL: "https://www.modernisation.gouv.fr/mois-de-linnovation-publique/travail-en-mode-hybride-et-maintenant"}, 2*time.Hour)},
+		{"en-ligne", "journee", span(templates.SessionInput{ID: 4, Kind: "formation",
+			Title:    "Services publics en ligne : formez-vous à l’accessibilité !",
+			URL:      "https://design.numerique.gouv.fr/formations/accessibilite/",
+			StartsAt: at(18, 9, 0)}, 8*time.Hour)},
+		{"sur-place", "journee", span(templates.SessionInput{ID: 8, Kind: "portes-ouvertes",
+			Title:    "À la découverte de la mission Transfo de la DINUM",
+			Location: "Ensemble Fontenoy-Ségur, 20 avenue de Ségur, 75007 Paris", Accessible: true,
+			StartsAt: at(25, 9, 0)}, 8*time.Hour+30*time.Minute)},
+		{"hybride", "journee", span(templates.SessionInput{ID: 5, Kind: "atelier",
+			Title:    "Collectivités territoriales : la DINUM et l’ANCT vous présentent leurs outils pour accélérer vos projets de transformation numérique",
+			Location: segur, StartsAt: at(24, 9, 30),
+			URL: "https://www.modernisation.gouv.fr/mois-de-linnovation-publique/collectivites-territoriales-la-dinum-et-lanct-vous-presentent-leurs"}, 7*time.Hour+30*time.Minute)},
+	}
+}
+
+// goldenKinds are the messages, with when each leaves before the start.
+var goldenKinds = []struct {
+	kind   string
+	before time.Duration
+}{
+	{"j1", 24 * time.Hour},
+	{"h1", time.Hour},
+	{"reminder-2d", 48 * time.Hour},
+	{"confirmation", 7 * 24 * time.Hour},
+	{"confirmed", 7 * 24 * time.Hour},
+	{"reschedule", 3 * 24 * time.Hour},
+	{"cancellation", 3 * 24 * time.Hour},
+}
+
+func goldenMessage(s agendaSession, kind string, before time.Duration) notify.Message {
+	m := notify.Message{
+		DeliveryID: 100, Kind: kind, SignupID: 7, ScheduleVersion: 2,
+		Recipient: templates.Recipient{Name: "Marie Dupont", Email: "marie.dupont@example.gouv.fr"},
+		Session:   s.in, Now: s.in.StartsAt.Add(-before),
+	}
+	switch kind {
+	case "confirmation":
+		m.ConfirmURL = "https://rappel.example.gouv.fr/confirmation/Jeton-De-Confirmation"
+	case "reschedule":
+		prev, prevEnd := s.in.StartsAt.AddDate(0, 0, -7), s.in.EndsAt.AddDate(0, 0, -7)
+		m.PreviousStartsAt, m.PreviousEndsAt = &prev, &prevEnd
+	}
+	return m
+}
+
+// TestGolden renders every message kind for sessions online, on site and
+// both, short and over a whole day, and compares them with the files of
+// testdata/golden (go test ./notify -run TestGolden -update rewrites them).
+func TestGolden(t *testing.T) {
+	t.Parallel()
+	c := composer(t)
+	for _, s := range agenda(t) {
+		for _, k := range goldenKinds {
+			m := goldenMessage(s, k.kind, k.before)
+			p := render(t, c, m)
+			subject := p.Subject()
+			if n := len([]rune(subject)); n > templates.SubjectMax {
+				t.Errorf("%s %s-%s: subject of %d characters: %q", k.kind, s.mode, s.length, n, subject)
+			}
+			text := fmt.Sprintf("Objet : %s\nDe : %s\nÀ : %s\nPièce jointe : %s\n\n%s",
+				subject, p.Header.Get("From"), p.Header.Get("To"), attachment(p), p.Parts["text/plain"])
+			compareGolden(t, fmt.Sprintf("%s-%s-%s.txt", k.kind, s.mode, s.length), text)
+			if s.mode == "hybride" && s.length == "court" {
+				compareGolden(t, k.kind+".html", p.Parts["text/html"])
+			}
+		}
+	}
+}
+
+func render(t *testing.T, c *notify.Composer, m notify.Message) smtptest.Parsed {
+	t.Helper()
+	msg, err := c.Compose(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw bytes.Buffer
+	if _, err := msg.WriteTo(&raw); err != nil {
+		t.Fatal(err)
+	}
+	p, err := smtptest.Message{Data: raw.Bytes()}.Parse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func attachment(p smtptest.Parsed) string {
+	if p.Parts["text/calendar"] == "" {
+		return "aucune"
+	}
+	return "invitation.ics (agenda)"
+}
+
+func compareGolden(t *testing.T, name, got string) {
+	t.Helper()
+	got = strings.ReplaceAll(got, "\r\n", "\n")
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("golden file missing: %v (run with -update)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs from its golden file:\n--- want\n%s\n--- got\n%s", name, want, strings.TrimSpace(got))
+	}
+}
