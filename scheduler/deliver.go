@@ -109,10 +109,12 @@ func message(row store.DueDelivery, now time.Time) notify.Message {
 		Session: templates.SessionInput{
 			ID: s.ID, Kind: s.Kind, Title: s.Title, Description: s.Description,
 			Location: s.Location, URL: s.URL, StartsAt: s.StartsAt, EndsAt: s.EndsAt,
+			Accessible: s.Accessible,
 		},
 		Now:              now,
 		PreviousStartsAt: row.PreviousStartsAt,
 		PreviousEndsAt:   row.PreviousEndsAt,
+		ScheduleVersion:  s.ScheduleVersion,
 	}
 }
 

@@ -46,7 +46,7 @@ func TestH1SentAtItsDueTime(t *testing.T) {
 		if h.Get("X-Rappel-Kind") != "h1" || h.Get("X-Rappel-Session") != fmt.Sprint(s.ID) ||
 			h.Get("Auto-Submitted") != "auto-generated" || h.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" ||
 			!strings.HasPrefix(h.Get("List-Unsubscribe"), "<https://rappel.example.gouv.fr/desinscription/") ||
-			!strings.HasPrefix(h.Get("List-Id"), "Rappels de la session") || p.ContentType != "multipart/alternative" {
+			!strings.HasPrefix(h.Get("List-Id"), "Rappels de la session") || p.ContentType != "multipart/mixed" || p.Parts["text/calendar"] == "" {
 			t.Errorf("headers: %v", h)
 		}
 		ids[h.Get("Message-Id")] = true
