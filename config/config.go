@@ -29,6 +29,7 @@ type Config struct {
 	SMTPHELO        string
 
 	MailFrom          *mail.Address
+	TemplatesDir      string
 	MailOutboxDir     string
 	UnsubscribeMailto string
 	PublicURL         *url.URL

@@ -54,6 +54,8 @@ var options = []option{
 		parse: func(c *Config, v string) error { c.MailOutboxDir = v; return nil }},
 	{name: "LIST_UNSUBSCRIBE_MAILTO", doc: "adresse de désinscription par courriel (facultative)",
 		parse: parseUnsubscribeMailto},
+	{name: "TEMPLATES_DIR", doc: "dossier de modèles qui remplacent ceux du binaire (mêmes chemins : email/j1.txt.tmpl…)",
+		parse: func(c *Config, v string) error { c.TemplatesDir = v; return nil }},
 	{name: "PUBLIC_URL", doc: "adresse publique de rappel, base des liens des messages",
 		parse: parsePublicURL},
 	{name: "HTTP_ADDR", def: ":8080", doc: "adresse d'écoute HTTP",

@@ -269,3 +269,63 @@ func TestDeliveriesAndRunBadInput(t *testing.T) {
 	b.env = append(b.env, "MAIL_OUTBOX_DIR="+t.TempDir())
 	b.fails(t, 2, "--only : « tout » n'est pas possible", "run", "--only", "tout")
 }
+
+func TestPreviewPlanAndSendTest(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	outbox := t.TempDir()
+	b.env = append(b.env, serviceEnv(t, "127.0.0.1:0")...)
+	b.env = append(b.env, "MAIL_OUTBOX_DIR="+outbox)
+	id := b.addSession(t, "--location", "77 avenue de Ségur, 75015 Paris", "--accessible", "--start", "2030-03-12 14:00", "--end", "2030-03-12 16:00")
+	b.ok(t, "subscribe", "--session", id, "--email", "marie@example.gouv.fr")
+
+	text := b.ok(t, "preview", "--session", id, "--kind", "j1")
+	for _, want := range []string{"Objet : Rappel\u00a0: webinaire demain à 14\u00a0h — Numérique écoresponsable", "Camille Exemple",
+		"mardi 12 mars 2030 de 14\u00a0h à 16\u00a0h", "accessible aux personnes à mobilité réduite"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("preview lacks %q:\n%s", want, text)
+		}
+	}
+	if html := b.ok(t, "preview", "--session", id, "--kind", "h1", "--format", "html"); !strings.Contains(html, `<html lang="fr">`) {
+		t.Errorf("html preview:\n%s", html)
+	}
+	if eml := b.ok(t, "preview", "--session", id, "--kind", "cancellation", "--format", "eml"); !strings.Contains(eml, "X-Rappel-Kind: cancellation") ||
+		!strings.Contains(eml, "method=CANCEL") {
+		t.Errorf("eml preview:\n%s", eml)
+	}
+	b.fails(t, 2, "--kind : message inconnu « rappel »", "preview", "--session", id, "--kind", "rappel")
+	b.fails(t, 2, "--format : « pdf »", "preview", "--session", id, "--kind", "j1", "--format", "pdf")
+
+	plan := b.ok(t, "plan", "--session", id)
+	if !strings.Contains(plan, "marie@example.gouv.fr") || !strings.Contains(plan, "rappel la veille : sera envoyé le 2030-03-11 14:00:00") {
+		t.Errorf("plan:\n%s", plan)
+	}
+	if window := b.ok(t, "plan", "--session", id, "--from", "2030-03-12 00:00"); strings.Contains(window, "la veille") || !strings.Contains(window, "une heure avant") {
+		t.Errorf("plan --from:\n%s", window)
+	}
+
+	if out := b.ok(t, "send-test", "--session", id, "--kind", "confirmed", "--to", "Essai@Example.gouv.fr"); !strings.Contains(out, "envoyé à essai@example.gouv.fr") {
+		t.Errorf("send-test = %q", out)
+	}
+	entries, _ := os.ReadDir(outbox)
+	if len(entries) != 1 || !strings.Contains(entries[0].Name(), ".confirmed@") {
+		t.Errorf("outbox = %v", entries)
+	}
+	b.fails(t, 2, "--to : adresse électronique invalide", "send-test", "--session", id, "--kind", "j1", "--to", "pas-une-adresse")
+}
+
+func TestBrokenTemplateOverrideStopsStart(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "email"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	bad := "{{define \"subject\"}}Rappel{{end}}\n{{define \"body\"}}\n{{.Destinataire}}{{end}}"
+	if err := os.WriteFile(filepath.Join(dir, "email", "h1.txt.tmpl"), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.env = append(b.env, serviceEnv(t, "127.0.0.1:0")...)
+	b.env = append(b.env, "MAIL_OUTBOX_DIR="+t.TempDir(), "TEMPLATES_DIR="+dir)
+	b.fails(t, 1, "modèle invalide "+filepath.Join(dir, "email", "h1.txt.tmpl")+", ligne 3", "run")
+}

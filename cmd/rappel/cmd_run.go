@@ -15,8 +15,6 @@ import (
 	"github.com/dinum/rappel/notify"
 	"github.com/dinum/rappel/scheduler"
 	"github.com/dinum/rappel/store"
-	"github.com/dinum/rappel/templates"
-	"github.com/dinum/rappel/token"
 	"github.com/dinum/rappel/web"
 )
 
@@ -32,11 +30,7 @@ func cmdRun(ctx context.Context, a *app, args []string) error {
 	if only != "" && only != "worker" && only != "web" {
 		return usagef("--only : « %s » n'est pas possible (worker ou web)", only)
 	}
-	tpl, err := templates.Load()
-	if err != nil {
-		return err
-	}
-	signer, err := token.NewSigner(a.cfg.SecretKeys)
+	parts, err := a.mailParts()
 	if err != nil {
 		return err
 	}
@@ -45,12 +39,12 @@ func cmdRun(ctx context.Context, a *app, args []string) error {
 		if err := a.cfg.Require(config.NeedTransport); err != nil {
 			return err
 		}
-		if err := startWorker(ctx, g, a, tpl, signer); err != nil {
+		if err := startWorker(ctx, g, a, parts.composer); err != nil {
 			return err
 		}
 	}
 	if only != "worker" {
-		if err := startWeb(ctx, g, a, tpl, signer); err != nil {
+		if err := startWeb(ctx, g, a, parts); err != nil {
 			return err
 		}
 	}
@@ -60,15 +54,8 @@ func cmdRun(ctx context.Context, a *app, args []string) error {
 	return err
 }
 
-func startWorker(ctx context.Context, g *errgroup.Group, a *app, tpl *templates.Set, signer *token.Signer) error {
+func startWorker(ctx context.Context, g *errgroup.Group, a *app, composer *notify.Composer) error {
 	sender, err := newSender(ctx, a)
-	if err != nil {
-		return err
-	}
-	composer, err := notify.NewComposer(notify.ComposerConfig{
-		From: a.cfg.MailFrom, PublicURL: a.cfg.PublicURL, UnsubscribeMailto: a.cfg.UnsubscribeMailto,
-		Location: a.cfg.Location, Templates: tpl, Tokens: signer,
-	})
 	if err != nil {
 		return err
 	}
@@ -119,9 +106,9 @@ func newSender(ctx context.Context, a *app) (notify.Sender, error) {
 	return notify.RateLimited(smtp, a.cfg.SMTPRateLimit), nil
 }
 
-func startWeb(ctx context.Context, g *errgroup.Group, a *app, tpl *templates.Set, signer *token.Signer) error {
+func startWeb(ctx context.Context, g *errgroup.Group, a *app, parts mailParts) error {
 	srv := &http.Server{
-		Handler:           web.New(a.store, signer, tpl, a.cfg.Location, a.logger).Handler(),
+		Handler:           web.New(a.store, parts.signer, parts.templates, a.cfg.Location, a.logger).Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,

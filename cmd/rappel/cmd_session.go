@@ -14,12 +14,15 @@ import (
 	"github.com/dinum/rappel/templates"
 )
 
-var sessionFields = []string{"kind", "title", "start", "end", "location", "url", "description"}
+var sessionFields = flagSpec{
+	values: []string{"kind", "title", "start", "end", "location", "url", "description"},
+	bools:  []string{"accessible", "not-accessible"},
+}
 
 func kindsList() []string { return store.Kinds }
 
 func cmdSessionAdd(ctx context.Context, a *app, args []string) error {
-	p, err := parseFixed(args, flagSpec{values: sessionFields}, 0, "")
+	p, err := parseFixed(args, sessionFields, 0, "")
 	if err != nil {
 		return err
 	}
@@ -35,6 +38,7 @@ func cmdSessionAdd(ctx context.Context, a *app, args []string) error {
 	sess, err := a.store.CreateSession(ctx, store.SessionParams{
 		Kind: *ch.Kind, Title: *ch.Title, StartsAt: *ch.StartsAt, EndsAt: ch.EndsAt,
 		Description: deref(ch.Description), Location: deref(ch.Location), URL: deref(ch.URL),
+		Accessible: ch.Accessible != nil && *ch.Accessible,
 	})
 	if err != nil {
 		return err
@@ -75,8 +79,18 @@ func sessionChanges(p parsedArgs, loc *time.Location) (store.SessionChanges, err
 			*f.dst = &t
 		}
 	}
+	switch {
+	case p.bools["accessible"] && p.bools["not-accessible"]:
+		return c, usagef("--accessible et --not-accessible s'excluent")
+	case p.bools["accessible"]:
+		c.Accessible = ptr(true)
+	case p.bools["not-accessible"]:
+		c.Accessible = ptr(false)
+	}
 	return c, nil
 }
+
+func ptr[T any](v T) *T { return &v }
 
 // sessionID reads the NUMÉRO argument or the --session option.
 func sessionID(v string) (int64, error) {
@@ -154,6 +168,9 @@ func printSession(a *app, s store.Session, signups []store.Signup) error {
 	fmt.Fprintf(w, "Quand : %s (%s)\n", templates.Span(s.StartsAt, s.EndsAt, a.cfg.Location), a.cfg.Location)
 	if s.Location != "" {
 		fmt.Fprintf(w, "Lieu : %s\n", s.Location)
+		if s.Accessible {
+			fmt.Fprintln(w, "Accessible aux personnes à mobilité réduite : oui")
+		}
 	}
 	if s.URL != "" {
 		fmt.Fprintf(w, "Lien : %s\n", s.URL)
@@ -168,11 +185,11 @@ func printSession(a *app, s store.Session, signups []store.Signup) error {
 }
 
 func cmdSessionUpdate(ctx context.Context, a *app, args []string) error {
-	p, id, err := sessionArg(args, flagSpec{values: sessionFields})
+	p, id, err := sessionArg(args, sessionFields)
 	if err != nil {
 		return err
 	}
-	if len(p.values) == 0 {
+	if len(p.values) == 0 && len(p.bools) == 0 {
 		return usagef("rien à modifier : donnez au moins une option (--start, --title…)")
 	}
 	ch, err := sessionChanges(p, a.cfg.Location)

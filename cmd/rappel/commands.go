@@ -17,14 +17,14 @@ func commands() []command {
 		{name: "run", summary: "lance le service : envois des rappels et serveur HTTP, jusqu'à SIGTERM",
 			usage: "rappel run [--only worker|web]", need: config.NeedMail, run: cmdRun},
 		{name: "session add", summary: "crée une session et affiche son numéro",
-			usage: "rappel session add --kind TYPE --title TITRE --start QUAND [--end QUAND] [--location LIEU] [--url LIEN] [--description TEXTE]",
+			usage: "rappel session add --kind TYPE --title TITRE --start QUAND [--end QUAND] [--location LIEU] [--accessible] [--url LIEN] [--description TEXTE]",
 			run:   cmdSessionAdd},
 		{name: "session list", summary: "liste les sessions à venir (--all : toutes)",
 			usage: "rappel session list [--all]", run: cmdSessionList},
 		{name: "session show", summary: "affiche une session",
 			usage: "rappel session show NUMÉRO", run: cmdSessionShow},
 		{name: "session update", summary: "modifie une session ; un nouvel horaire (même durée sauf --end) replanifie les rappels",
-			usage: "rappel session update NUMÉRO [--start QUAND] [--end QUAND] [--title TITRE] [--kind TYPE] [--location LIEU] [--url LIEN] [--description TEXTE]",
+			usage: "rappel session update NUMÉRO [--start QUAND] [--end QUAND] [--title TITRE] [--kind TYPE] [--location LIEU] [--accessible|--not-accessible] [--url LIEN] [--description TEXTE]",
 			run:   cmdSessionUpdate},
 		{name: "session cancel", summary: "annule une session : plus aucun rappel ne part",
 			usage: "rappel session cancel NUMÉRO", run: cmdSessionCancel},
@@ -34,6 +34,12 @@ func commands() []command {
 			usage: "rappel import --session NUMÉRO FICHIER", run: cmdImport},
 		{name: "deliveries", summary: "qui a reçu quoi, quand, et ce qui a échoué",
 			usage: "rappel deliveries --session NUMÉRO", run: cmdDeliveries},
+		{name: "plan", summary: "ce qui sera envoyé, à qui et quand ; qui est exclu et pourquoi",
+			usage: "rappel plan [--session NUMÉRO] [--from QUAND] [--to QUAND]", run: cmdPlan},
+		{name: "preview", summary: "affiche un message tel qu'il serait envoyé (à un destinataire d'exemple)",
+			usage: "rappel preview --session NUMÉRO --kind MESSAGE [--format text|html|eml]", need: config.NeedMail, run: cmdPreview},
+		{name: "send-test", summary: "envoie pour de vrai un message d'essai à une adresse",
+			usage: "rappel send-test --session NUMÉRO --kind MESSAGE --to ADRESSE", need: config.NeedTransport, run: cmdSendTest},
 		{name: "help", summary: "affiche cette aide", usage: "rappel help", run: cmdHelp},
 	}
 }
@@ -82,6 +88,8 @@ func cmdHelp(_ context.Context, a *app, _ []string) error {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "TYPE : "+strings.Join(kindsList(), ", ")+".")
+	fmt.Fprintln(w, "MESSAGE : j1 (la veille), h1 (une heure avant), reminder-<délai> (reminder-2d, reminder-15m…),")
+	fmt.Fprintln(w, "  confirmation (demande de confirmation), confirmed (inscription confirmée), reschedule, cancellation.")
 	fmt.Fprintln(w, "QUAND : 2021-11-17T17:00 ou 2021-11-17 17:00 (heure de RAPPEL_TIMEZONE), ou RFC 3339 avec décalage.")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Configuration, par variables d'environnement (ou --env-file) :")

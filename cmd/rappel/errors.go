@@ -6,6 +6,7 @@ import (
 
 	"github.com/dinum/rappel/config"
 	"github.com/dinum/rappel/store"
+	"github.com/dinum/rappel/templates"
 )
 
 // notFoundError names what a command looked for in vain.
@@ -22,6 +23,7 @@ func describe(err error) string {
 		cerr  *config.Error
 		ferr  *store.FieldError
 		nferr *notFoundError
+		terr  *templates.OverrideError
 	)
 	switch {
 	case errors.As(err, &uerr):
@@ -35,6 +37,8 @@ func describe(err error) string {
 		return ferr.Message
 	case errors.As(err, &nferr):
 		return nferr.Error()
+	case errors.As(err, &terr):
+		return terr.Message
 	case errors.Is(err, store.ErrSchemaOutdated):
 		return "le schéma de la base n'est pas à jour : lancez d'abord « rappel migrate »"
 	case errors.Is(err, store.ErrCancelled):
