@@ -50,7 +50,8 @@ s2=$(rappel session add --kind atelier \
 s3=$(rappel session add --kind table-ronde \
   --title "Travail en mode hybride, et maintenant ?" \
   --start "$(at $((base + 60)))" --end "$(at $((base + 60 + 7200)))" \
-  --location "Lieu de la transformation publique, 77 avenue de Ségur, 75015 Paris (accessible aux personnes à mobilité réduite)" \
+  --location "Lieu de la transformation publique, 77 avenue de Ségur, 75015 Paris" \
+  --accessible \
   --url "https://www.modernisation.gouv.fr/mois-de-linnovation-publique/travail-en-mode-hybride-et-maintenant")
 rappel session list
 
