@@ -48,11 +48,11 @@ func TestOverrides(t *testing.T) {
 	})
 
 	for name, tt := range map[string]struct{ file, content, want string }{
-		"Syntax": {"email/j1.txt.tmpl", "{{define \"subject\"}}Rappel{{end}}\n{{define \"body\"}}\n{{if .Soon}}bientôt\n{{end}}", "j1.txt.tmpl, ligne"},
-		"UnknownField": {"email/j1.txt.tmpl", "{{define \"subject\"}}Rappel{{end}}\n{{define \"body\"}}\nBonjour {{.Destinataire}}{{end}}", "j1.txt.tmpl, ligne 3"},
+		"Syntax":          {"email/j1.txt.tmpl", "{{define \"subject\"}}Rappel{{end}}\n{{define \"body\"}}\n{{if .Soon}}bientôt\n{{end}}", "j1.txt.tmpl, ligne"},
+		"UnknownField":    {"email/j1.txt.tmpl", "{{define \"subject\"}}Rappel{{end}}\n{{define \"body\"}}\nBonjour {{.Destinataire}}{{end}}", "j1.txt.tmpl, ligne 3"},
 		"UnknownFunction": {"email/cancellation.html.tmpl", "{{define \"body\"}}\n\n{{majuscules .Session.Title}}{{end}}", "cancellation.html.tmpl, ligne 3"},
-		"MissingBlock": {"email/reschedule.txt.tmpl", "{{define \"body\"}}x{{end}}", "no \"subject\" block"},
-		"Page": {"pages/error.html.tmpl", "{{define \"error\"}}{{template \"head\" .}}{{.Nope}}{{end}}", "error.html.tmpl"},
+		"MissingBlock":    {"email/reschedule.txt.tmpl", "{{define \"body\"}}x{{end}}", "no \"subject\" block"},
+		"Page":            {"pages/error.html.tmpl", "{{define \"error\"}}{{template \"head\" .}}{{.Nope}}{{end}}", "error.html.tmpl"},
 	} {
 		t.Run("Broken"+name, func(t *testing.T) {
 			t.Parallel()
