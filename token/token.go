@@ -6,10 +6,12 @@ package token
 
 import (
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
+	"fmt"
 )
 
 // Purposes keep a token made for one use from being accepted for another.
@@ -74,4 +76,38 @@ func mac(key []byte, purpose string, id []byte) []byte {
 	h.Write([]byte{0})
 	h.Write(id)
 	return h.Sum(nil)[:macSize]
+}
+
+// NewRandom makes a random token for a link that must be used once (a
+// sign-up confirmation): the token, to put in the link, and its SHA-256,
+// the only thing kept.
+func NewRandom() (string, []byte, error) {
+	var b [24]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", nil, fmt.Errorf("make random token: %w", err)
+	}
+	raw := base64.RawURLEncoding.EncodeToString(b[:])
+	return raw, Hash(raw), nil
+}
+
+// Hash is the SHA-256 of a random token, under which it is looked up.
+func Hash(raw string) []byte {
+	sum := sha256.Sum256([]byte(raw))
+	return sum[:]
+}
+
+// apiPrefix starts every API token, so that a leaked one is easy to
+// recognise (by secret scanners, for instance).
+const apiPrefix = "rappel_"
+
+// NewAPIToken makes an organiser's API token: the token, shown once, its
+// hash, the only thing stored, and its first characters, to tell tokens
+// apart in a listing.
+func NewAPIToken() (raw string, hash []byte, prefix string, err error) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", nil, "", fmt.Errorf("make API token: %w", err)
+	}
+	raw = apiPrefix + base64.RawURLEncoding.EncodeToString(b[:])
+	return raw, Hash(raw), raw[:len(apiPrefix)+6], nil
 }
