@@ -28,6 +28,7 @@ const (
 	ReasonRescheduled      = "rescheduled"
 	ReasonUnsubscribed     = "unsubscribed"
 	ReasonAlreadySent      = "already_sent"
+	ReasonAlreadyConfirmed = "already_confirmed"
 )
 
 // NextDue returns when the next pending delivery falls due, or ok false when
@@ -139,7 +140,7 @@ func (f *Fence) LoadClaimed(ctx context.Context, token string, ids []int64) ([]D
 			d.attempts,
 			sub.email,
 			sub.name,
-			g.status AS signup_status,
+			CASE WHEN sub.opted_out_at IS NOT NULL THEN 'unsubscribed' ELSE g.status END AS signup_status,
 			s.id AS "session.id",
 			s.kind AS "session.kind",
 			s.title AS "session.title",

@@ -21,8 +21,13 @@ type ImportResult struct {
 	Added []ImportRow
 	// Present were already signed up (a pending sign-up is confirmed).
 	Present []ImportRow
-	// Unsubscribed left the session themselves and are not signed up again.
+	// Unsubscribed left the session themselves (or asked for nothing more
+	// from rappel) and are not signed up again.
 	Unsubscribed []ImportRow
+	// Invited were sent a confirmation request (an import asking for it).
+	Invited []ImportRow
+	// Limited had their share of confirmation requests today.
+	Limited []ImportRow
 }
 
 // ImportSignups signs a list up to a session in one transaction and a few
@@ -70,19 +75,20 @@ func importRows(ctx context.Context, tx *sqlx.Tx, sessionID int64, emails, names
 	}
 	rows, err := tx.QueryContext(ctx, `
 		WITH input AS (
-			SELECT sub.id, sub.email
+			SELECT sub.id, sub.email, sub.opted_out_at IS NOT NULL AS opted_out
 			FROM subscribers sub
 			JOIN unnest($2::text[]) AS t(email) ON t.email = sub.email
 		),
 		added AS (
 			INSERT INTO signups (session_id, subscriber_id, status, source, confirmed_at, needs_plan)
-			SELECT $1, id, 'confirmed', 'import', now(), true FROM input
+			SELECT $1, id, 'confirmed', 'import', now(), true FROM input WHERE NOT opted_out
 			ON CONFLICT (session_id, subscriber_id) DO NOTHING
 			RETURNING subscriber_id
 		)
 		-- The statement's snapshot predates the rows "added" inserts: a
-		-- sign-up found here was there before.
-		SELECT i.email, coalesce(g.status, 'added')
+		-- sign-up found here was there before. An address that opted out
+		-- counts as unsubscribed.
+		SELECT i.email, CASE WHEN i.opted_out THEN 'unsubscribed' ELSE coalesce(g.status, 'added') END
 		FROM input i
 		LEFT JOIN signups g ON g.session_id = $1 AND g.subscriber_id = i.id`,
 		sessionID, pq.Array(emails))
@@ -104,7 +110,7 @@ func importRows(ctx context.Context, tx *sqlx.Tx, sessionID int64, emails, names
 	if _, err := tx.ExecContext(ctx, `
 		UPDATE signups g SET status = 'confirmed', confirmed_at = now(), needs_plan = true
 		FROM subscribers sub
-		WHERE g.session_id = $1 AND g.status = 'pending'
+		WHERE g.session_id = $1 AND g.status = 'pending' AND sub.opted_out_at IS NULL
 		  AND sub.id = g.subscriber_id AND sub.email = ANY($2::text[])`, sessionID, pq.Array(emails)); err != nil {
 		return nil, fmt.Errorf("confirm pending sign-ups: %w", err)
 	}

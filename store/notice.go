@@ -21,7 +21,7 @@ func insertCancellationNotices(ctx context.Context, tx *sqlx.Tx, s Session) erro
 		SELECT g.id, g.session_id, 'cancellation', $2, now(), now()
 		FROM signups g
 		WHERE g.session_id = $1 AND g.status = 'confirmed' AND $3::timestamptz > now()
-		ON CONFLICT (signup_id, kind, schedule_version) DO NOTHING`,
+		ON CONFLICT (signup_id, kind, schedule_version) WHERE kind <> 'confirmation' DO NOTHING`,
 		s.ID, s.ScheduleVersion, s.StartsAt)
 	if err != nil {
 		return fmt.Errorf("plan cancellation notices: %w", err)
@@ -42,7 +42,7 @@ func insertRescheduleNotices(ctx context.Context, tx *sqlx.Tx, prev, next Sessio
 		FROM signups g
 		LEFT JOIN deliveries o ON o.signup_id = g.id AND o.kind = 'reschedule' AND o.status = 'pending'
 		WHERE g.session_id = $1 AND g.status = 'confirmed' AND $3::timestamptz > now()
-		ON CONFLICT (signup_id, kind, schedule_version) DO NOTHING`,
+		ON CONFLICT (signup_id, kind, schedule_version) WHERE kind <> 'confirmation' DO NOTHING`,
 		next.ID, next.ScheduleVersion, next.StartsAt, prev.StartsAt, prev.EndsAt)
 	if err != nil {
 		return fmt.Errorf("plan reschedule notices: %w", err)

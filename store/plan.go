@@ -120,7 +120,7 @@ func insertPlanned(ctx context.Context, tx *sqlx.Tx, sessions []SessionSchedule,
 			END AS reason
 		) r
 		WHERE m.status = 'confirmed'
-		ON CONFLICT (signup_id, kind, schedule_version) DO NOTHING`,
+		ON CONFLICT (signup_id, kind, schedule_version) WHERE kind <> 'confirmation' DO NOTHING`,
 		pq.Array(ids), pq.Array(pSession), pq.Array(pVersion), pq.Array(pKind), pq.Array(pDue), pq.Array(pOffset))
 	if err != nil {
 		return fmt.Errorf("insert planned deliveries: %w", interpretError(err))

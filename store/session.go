@@ -32,6 +32,7 @@ type Session struct {
 	StartsAt          time.Time  `db:"starts_at"`
 	EndsAt            *time.Time `db:"ends_at"`
 	Accessible        bool       `db:"accessible"`
+	OrganiserID       *int64     `db:"organiser_id"`
 	Status            string     `db:"status"`
 	ScheduleVersion   int        `db:"schedule_version"`
 	ScheduleChangedAt time.Time  `db:"schedule_changed_at"`
@@ -49,6 +50,7 @@ const sessionColumns = `
 	starts_at,
 	ends_at,
 	accessible,
+	organiser_id,
 	status,
 	schedule_version,
 	schedule_changed_at,
@@ -67,6 +69,8 @@ type SessionParams struct {
 	// Accessible says the place is accessible to people with reduced
 	// mobility.
 	Accessible bool
+	// OrganiserID is the organiser the session belongs to, if any.
+	OrganiserID *int64
 }
 
 // CreateSession stores a new session.
@@ -76,10 +80,10 @@ func (s *Store) CreateSession(ctx context.Context, p SessionParams) (Session, er
 	}
 	var out Session
 	err := s.db.GetContext(ctx, &out, `
-		INSERT INTO sessions (kind, title, description, location, url, starts_at, ends_at, accessible)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		INSERT INTO sessions (kind, title, description, location, url, starts_at, ends_at, accessible, organiser_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		RETURNING`+sessionColumns,
-		p.Kind, p.Title, p.Description, p.Location, p.URL, p.StartsAt, p.EndsAt, p.Accessible)
+		p.Kind, p.Title, p.Description, p.Location, p.URL, p.StartsAt, p.EndsAt, p.Accessible, p.OrganiserID)
 	if err != nil {
 		return Session{}, fmt.Errorf("create session: %w", interpretError(err))
 	}
@@ -100,6 +104,10 @@ func (s *Store) SessionByID(ctx context.Context, id int64) (Session, error) {
 type SessionFilter struct {
 	// IncludePast lists sessions already over too.
 	IncludePast bool
+	// OrganiserID, when set, keeps an organiser's sessions only.
+	OrganiserID *int64
+	// ScheduledOnly leaves out cancelled sessions.
+	ScheduledOnly bool
 }
 
 // Sessions lists sessions by start time: by default those not over yet.
@@ -108,8 +116,10 @@ func (s *Store) Sessions(ctx context.Context, f SessionFilter) ([]Session, error
 	err := s.db.SelectContext(ctx, &out, `
 		SELECT`+sessionColumns+`
 		FROM sessions
-		WHERE $1 OR coalesce(ends_at, starts_at) > now()
-		ORDER BY starts_at, id`, f.IncludePast)
+		WHERE ($1 OR coalesce(ends_at, starts_at) > now())
+		  AND ($2::bigint IS NULL OR organiser_id = $2)
+		  AND (NOT $3 OR status = 'scheduled')
+		ORDER BY starts_at, id`, f.IncludePast, f.OrganiserID, f.ScheduledOnly)
 	if err != nil {
 		return nil, fmt.Errorf("list sessions: %w", err)
 	}

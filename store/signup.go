@@ -80,6 +80,9 @@ func (s *Store) Subscribe(ctx context.Context, p SubscribeParams) (Signup, bool,
 		if err != nil {
 			return err
 		}
+		if err := checkNotOptedOut(ctx, tx, subID); err != nil {
+			return err
+		}
 		created, err = insertConfirmedSignup(ctx, tx, p.SessionID, subID, p.Source)
 		if err != nil {
 			return err
@@ -123,6 +126,19 @@ func upsertSubscriber(ctx context.Context, tx sqlx.ExtContext, email, name strin
 		return 0, fmt.Errorf("save subscriber: %w", interpretError(err))
 	}
 	return id, nil
+}
+
+// checkNotOptedOut refuses an address that asked to receive nothing more:
+// an organiser cannot sign it up again, only the person can.
+func checkNotOptedOut(ctx context.Context, tx sqlx.ExtContext, subID int64) error {
+	var out bool
+	if err := sqlx.GetContext(ctx, tx, &out, `SELECT opted_out_at IS NOT NULL FROM subscribers WHERE id = $1`, subID); err != nil {
+		return err
+	}
+	if out {
+		return ErrOptedOut
+	}
+	return nil
 }
 
 func insertConfirmedSignup(ctx context.Context, tx sqlx.ExtContext, sessionID, subID int64, source string) (bool, error) {

@@ -1,0 +1,283 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// What became of a sign-up asked through the public form. The page shows
+// the same answer whatever it is, so that nobody can learn who signed up.
+const (
+	RequestQueued           = "queued"
+	RequestAlreadyConfirmed = "already_confirmed"
+	RequestLimited          = "limited"
+	RequestOptedOut         = "opted_out"
+)
+
+// KindConfirmation and KindConfirmed are the messages of the double opt-in:
+// the request with its link, and the acknowledgement once confirmed.
+const (
+	KindConfirmation = "confirmation"
+	KindConfirmed    = "confirmed"
+)
+
+// ErrOptedOut: the address asked to receive nothing more from rappel.
+var ErrOptedOut = errors.New("address opted out")
+
+// RequestParams is a sign-up asked by a person on the public page.
+type RequestParams struct {
+	SessionID int64
+	Email     string
+	Name      string
+	// MaxPerDay is the most confirmation requests an address gets in 24
+	// hours, whatever the sessions: a public form must not be a way to
+	// flood someone's inbox.
+	MaxPerDay int
+	// ByOrganiser marks a request made by an organiser (an import asking
+	// for confirmation): an address that opted out gets nothing, whereas
+	// the person may always ask again.
+	ByOrganiser bool
+}
+
+// RequestSignup records a pending sign-up (or finds the one there) and a
+// confirmation request to send, unless the address is already confirmed
+// or had its share of requests today.
+func (s *Store) RequestSignup(ctx context.Context, p RequestParams) (string, error) {
+	email, err := NormalizeEmail(p.Email)
+	if err != nil {
+		return "", err
+	}
+	if err := CheckName(p.Name); err != nil {
+		return "", err
+	}
+	var outcome string
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := checkSessionOpen(ctx, tx, p.SessionID); err != nil {
+			return err
+		}
+		subID, err := upsertSubscriber(ctx, tx, email, p.Name)
+		if err != nil {
+			return err
+		}
+		if p.ByOrganiser {
+			if err := checkNotOptedOut(ctx, tx, subID); errors.Is(err, ErrOptedOut) {
+				outcome = RequestOptedOut
+				return nil
+			} else if err != nil {
+				return err
+			}
+		}
+		g, err := pendingSignup(ctx, tx, p.SessionID, subID)
+		if err != nil {
+			return err
+		}
+		if g.Status == SignupConfirmed {
+			outcome = RequestAlreadyConfirmed
+			return nil
+		}
+		outcome, err = queueConfirmation(ctx, tx, g, subID, p.MaxPerDay)
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("request sign-up to session %d: %w", p.SessionID, err)
+	}
+	return outcome, nil
+}
+
+// pendingSignup creates the sign-up as pending, or returns the one there;
+// one the person had left is pending again, since they ask anew.
+func pendingSignup(ctx context.Context, tx *sqlx.Tx, sessionID, subID int64) (Signup, error) {
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO signups (session_id, subscriber_id, status, source)
+		VALUES ($1, $2, 'pending', 'web')
+		ON CONFLICT (session_id, subscriber_id) DO UPDATE SET status = 'pending'
+		WHERE signups.status = 'unsubscribed'`, sessionID, subID)
+	if err != nil {
+		return Signup{}, fmt.Errorf("save sign-up: %w", interpretError(err))
+	}
+	return signupBySession(ctx, tx, sessionID, subID)
+}
+
+func queueConfirmation(ctx context.Context, tx *sqlx.Tx, g Signup, subID int64, maxPerDay int) (string, error) {
+	var today int
+	err := tx.GetContext(ctx, &today, `
+		SELECT count(*) FROM deliveries d JOIN signups g ON g.id = d.signup_id
+		WHERE g.subscriber_id = $1 AND d.kind = 'confirmation' AND d.created_at > now() - interval '1 day'`, subID)
+	if err != nil {
+		return "", fmt.Errorf("count confirmation requests: %w", err)
+	}
+	if today >= maxPerDay {
+		return RequestLimited, nil
+	}
+	_, err = tx.ExecContext(ctx, `
+		INSERT INTO deliveries (signup_id, session_id, kind, schedule_version, due_at, next_attempt_at)
+		SELECT $1, id, 'confirmation', schedule_version, now(), now() FROM sessions WHERE id = $2`, g.ID, g.SessionID)
+	if err != nil {
+		return "", fmt.Errorf("plan confirmation request: %w", err)
+	}
+	return RequestQueued, nil
+}
+
+// SetConfirmToken keeps the hash of the token a confirmation request is
+// about to carry; a new request replaces the link of the previous one.
+func (s *Store) SetConfirmToken(ctx context.Context, signupID int64, hash []byte, expires time.Time) error {
+	_, err := s.db.ExecContext(ctx, `
+		UPDATE signups SET confirm_token_hash = $2, confirm_expires_at = $3
+		WHERE id = $1 AND status = 'pending'`, signupID, hash, expires)
+	if err != nil {
+		return fmt.Errorf("save confirmation token: %w", err)
+	}
+	return nil
+}
+
+// SignupByConfirmToken finds the pending sign-up of a valid, unexpired
+// confirmation token, without using it.
+func (s *Store) SignupByConfirmToken(ctx context.Context, hash []byte) (Signup, error) {
+	var g Signup
+	err := s.db.GetContext(ctx, &g, `
+		SELECT`+signupColumns+`
+		FROM signups g JOIN subscribers sub ON sub.id = g.subscriber_id
+		WHERE g.confirm_token_hash = $1 AND g.confirm_expires_at > now() AND g.status = 'pending'`, hash)
+	if err != nil {
+		return Signup{}, fmt.Errorf("find confirmation token: %w", interpretError(err))
+	}
+	return g, nil
+}
+
+// ConfirmSignup uses a confirmation token: the sign-up is confirmed (the
+// token can serve only once), its reminders are planned, an acknowledgement
+// is sent, and an earlier opt-out of the address is lifted, since the
+// person asked.
+func (s *Store) ConfirmSignup(ctx context.Context, hash []byte) (Signup, error) {
+	var out Signup
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var id int64
+		err := tx.GetContext(ctx, &id, `
+			UPDATE signups SET
+				status = 'confirmed',
+				confirmed_at = now(),
+				needs_plan = true,
+				confirm_token_hash = NULL,
+				confirm_expires_at = NULL
+			WHERE confirm_token_hash = $1 AND confirm_expires_at > now() AND status = 'pending'
+			RETURNING id`, hash)
+		if err != nil {
+			return interpretError(err)
+		}
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE subscribers SET opted_out_at = NULL
+			WHERE id = (SELECT subscriber_id FROM signups WHERE id = $1)`, id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO deliveries (signup_id, session_id, kind, schedule_version, due_at, next_attempt_at)
+			SELECT g.id, g.session_id, 'confirmed', s.schedule_version, now(), now()
+			FROM signups g JOIN sessions s ON s.id = g.session_id WHERE g.id = $1
+			ON CONFLICT (signup_id, kind, schedule_version) WHERE kind <> 'confirmation' DO NOTHING`, id); err != nil {
+			return err
+		}
+		out, err = signupByIDTx(ctx, tx, id)
+		return err
+	})
+	if err != nil {
+		return Signup{}, fmt.Errorf("confirm sign-up: %w", err)
+	}
+	return out, nil
+}
+
+// OptOut ends every sign-up of the address of this sign-up and remembers
+// that it wants nothing more from rappel, under the fences of all its
+// sessions: once it returns, no message to it leaves.
+func (s *Store) OptOut(ctx context.Context, signupID int64) error {
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var subID int64
+		if err := tx.GetContext(ctx, &subID, `SELECT subscriber_id FROM signups WHERE id = $1`, signupID); err != nil {
+			return interpretError(err)
+		}
+		var sessions []int64
+		if err := tx.SelectContext(ctx, &sessions, `
+			SELECT DISTINCT session_id FROM signups WHERE subscriber_id = $1 ORDER BY session_id`, subID); err != nil {
+			return err
+		}
+		for _, id := range sessions { // in order: two opt-outs never wait for each other
+			if err := lockFenceExclusive(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE subscribers SET opted_out_at = now() WHERE id = $1`, subID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE signups SET status = 'unsubscribed', unsubscribed_at = now(), needs_plan = false,
+				confirm_token_hash = NULL, confirm_expires_at = NULL
+			WHERE subscriber_id = $1 AND status <> 'unsubscribed'`, subID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `
+			UPDATE deliveries SET status = 'skipped', skip_reason = 'unsubscribed', claim_token = NULL,
+				decided_at = now(), updated_at = now()
+			WHERE signup_id IN (SELECT id FROM signups WHERE subscriber_id = $1) AND status = 'pending'`, subID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("opt out sign-up %d: %w", signupID, err)
+	}
+	return nil
+}
+
+// PurgePending deletes the sign-ups left unconfirmed for longer than ttl,
+// then the addresses no sign-up uses any more (but those that opted out,
+// kept so that their wish is honoured). It returns how many of each.
+func (s *Store) PurgePending(ctx context.Context, ttl time.Duration) (signups, subscribers int64, err error) {
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `
+			DELETE FROM signups
+			WHERE status = 'pending' AND created_at < now() - make_interval(secs => $1)`, ttl.Seconds())
+		if err != nil {
+			return err
+		}
+		signups, _ = res.RowsAffected()
+		res, err = tx.ExecContext(ctx, `
+			DELETE FROM subscribers sub
+			WHERE opted_out_at IS NULL AND NOT EXISTS (SELECT 1 FROM signups g WHERE g.subscriber_id = sub.id)`)
+		if err != nil {
+			return err
+		}
+		subscribers, _ = res.RowsAffected()
+		return nil
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("purge unconfirmed sign-ups: %w", err)
+	}
+	return signups, subscribers, nil
+}
+
+// ImportRequests asks each row of a list for confirmation (an import whose
+// consent is not established): one request per address, the limits of
+// RequestSignup applying.
+func (s *Store) ImportRequests(ctx context.Context, sessionID int64, rows []ImportRow, maxPerDay int) (ImportResult, error) {
+	var res ImportResult
+	for _, r := range rows {
+		outcome, err := s.RequestSignup(ctx, RequestParams{
+			SessionID: sessionID, Email: r.Email, Name: r.Name, MaxPerDay: maxPerDay, ByOrganiser: true,
+		})
+		if err != nil {
+			return res, err
+		}
+		switch outcome {
+		case RequestQueued:
+			res.Invited = append(res.Invited, r)
+		case RequestAlreadyConfirmed:
+			res.Present = append(res.Present, r)
+		case RequestOptedOut:
+			res.Unsubscribed = append(res.Unsubscribed, r)
+		case RequestLimited:
+			res.Limited = append(res.Limited, r)
+		}
+	}
+	return res, nil
+}
