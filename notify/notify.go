@@ -99,6 +99,11 @@ func (c *Composer) MessageID(deliveryID int64, kind string) string {
 	return "rappel." + strconv.FormatInt(deliveryID, 10) + "." + kind + "@" + c.domain
 }
 
+// ConfirmURL is the page of a sign-up confirmation link.
+func (c *Composer) ConfirmURL(tok string) string {
+	return c.cfg.PublicURL.JoinPath("confirmation", tok).String()
+}
+
 // UnsubscribeURL is the page of a sign-up's unsubscribe link.
 func (c *Composer) UnsubscribeURL(signupID int64) string {
 	return c.cfg.PublicURL.JoinPath("desinscription", c.cfg.Tokens.Sign(token.Unsubscribe, signupID)).String()

@@ -152,6 +152,20 @@ func (b *testBundle) subscribe(t *testing.T, sessionID int64, emails ...string) 
 	return out
 }
 
+// subscribeMany signs a list up in one statement, as an import does: the
+// sign-ups are all confirmed at the same instant, whatever the load.
+func (b *testBundle) subscribeMany(t *testing.T, sessionID int64, emails []string) {
+	t.Helper()
+	rows := make([]store.ImportRow, len(emails))
+	for i, e := range emails {
+		rows[i] = store.ImportRow{Line: i + 2, Email: e, Name: "Agent " + e[:1]}
+	}
+	res, err := b.st.ImportSignups(b.ctx, sessionID, rows)
+	if err != nil || len(res.Added) != len(emails) {
+		t.Fatalf("import: %d added, %v", len(res.Added), err)
+	}
+}
+
 // deliveries maps "kind status[:reason]" to a count, for one session.
 func (b *testBundle) deliveries(t *testing.T, sessionID int64) map[string]int {
 	t.Helper()

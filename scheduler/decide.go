@@ -24,6 +24,8 @@ type candidate struct {
 	Current   bool
 	// SignupOpen is false when the sign-up was unsubscribed.
 	SignupOpen bool
+	// SignupPending is true while the sign-up awaits its confirmation.
+	SignupPending bool
 	// LaterDue is true when a later reminder of the same sign-up and schedule
 	// is already due: only that one is sent.
 	LaterDue bool
@@ -52,8 +54,28 @@ func decide(now time.Time, c candidate) (send bool, reason string) {
 
 // decideNotice: a cancellation notice goes to whoever is still signed up,
 // until the time the session would have started; a reschedule notice only
-// while it describes the current schedule, before the new start.
+// while it describes the current schedule, before the new start. A
+// confirmation request goes to a sign-up still pending, an acknowledgement
+// to a confirmed one, while the session is open.
 func decideNotice(now time.Time, c candidate) (bool, string) {
+	switch c.Notice {
+	case store.KindConfirmation:
+		switch {
+		case !c.SignupPending && c.SignupOpen:
+			return false, store.ReasonAlreadyConfirmed
+		case !c.SignupPending:
+			return false, store.ReasonUnsubscribed
+		case c.Cancelled:
+			return false, store.ReasonSessionChanged
+		case !now.Before(c.Start):
+			return false, store.ReasonSessionStarted
+		}
+		return true, ""
+	case store.KindConfirmed:
+		if c.Cancelled {
+			return false, store.ReasonSessionChanged
+		}
+	}
 	switch {
 	case !c.SignupOpen:
 		return false, store.ReasonUnsubscribed

@@ -10,6 +10,7 @@ import (
 	"github.com/dinum/rappel/notify"
 	"github.com/dinum/rappel/store"
 	"github.com/dinum/rappel/templates"
+	"github.com/dinum/rappel/token"
 )
 
 // deliver applies the rules of DESIGN.md to one row and sends it if they
@@ -24,12 +25,21 @@ func (d *dispatcher) deliver(ctx context.Context, tok string, row store.DueDeliv
 		out.Status, out.Error = store.DeliveryFailed, "type de message inconnu : "+row.Kind
 		return out
 	}
+	var err error
 	if send, reason := decide(now, c); !send {
 		log.Info("Delivery skipped.", slog.String("reason", reason), slog.Duration("late", now.Sub(row.DueAt)))
 		out.Status, out.SkipReason = store.DeliverySkipped, reason
 		return out
 	}
-	msg, err := d.s.composer.Compose(message(row, now))
+	m := message(row, now)
+	if row.Kind == store.KindConfirmation {
+		if m.ConfirmURL, err = d.confirmLink(ctx, row, now); err != nil {
+			log.Error("Confirmation link could not be made.", slog.Any("error", err))
+			out.Status, out.RetryAt = store.DeliveryPending, now.Add(d.s.cfg.Retry.backoff(1))
+			return out
+		}
+	}
+	msg, err := d.s.composer.Compose(m)
 	if err != nil {
 		log.Error("Message could not be built.", slog.Any("error", err))
 		out.Status, out.Error = store.DeliveryFailed, err.Error()
@@ -49,19 +59,34 @@ func (d *dispatcher) deliver(ctx context.Context, tok string, row store.DueDeliv
 	return d.failure(log, row, out, err)
 }
 
+// confirmLink makes a new random token for a confirmation request, keeps
+// its hash (a new request replaces the previous link), and returns the
+// link. The token itself is stored nowhere.
+func (d *dispatcher) confirmLink(ctx context.Context, row store.DueDelivery, now time.Time) (string, error) {
+	raw, hash, err := token.NewRandom()
+	if err != nil {
+		return "", err
+	}
+	if err := d.s.store.SetConfirmToken(context.WithoutCancel(ctx), row.SignupID, hash, now.Add(d.s.cfg.ConfirmTTL)); err != nil {
+		return "", err
+	}
+	return d.s.composer.ConfirmURL(raw), nil
+}
+
 // candidate gathers what decide needs to know about a row.
 func (d *dispatcher) candidate(row store.DueDelivery) (candidate, bool) {
 	c := candidate{
-		Due:        row.DueAt,
-		Start:      row.Session.StartsAt,
-		Tried:      row.Tried,
-		Cancelled:  row.Session.Status == store.SessionCancelled,
-		Current:    row.Session.ScheduleVersion == row.ScheduleVersion,
-		SignupOpen: row.SignupStatus == store.SignupConfirmed,
-		LaterDue:   row.LaterDue,
+		Due:           row.DueAt,
+		Start:         row.Session.StartsAt,
+		Tried:         row.Tried,
+		Cancelled:     row.Session.Status == store.SessionCancelled,
+		Current:       row.Session.ScheduleVersion == row.ScheduleVersion,
+		SignupOpen:    row.SignupStatus == store.SignupConfirmed,
+		SignupPending: row.SignupStatus == store.SignupPending,
+		LaterDue:      row.LaterDue,
 	}
 	switch row.Kind {
-	case store.KindCancellation, store.KindReschedule:
+	case store.KindCancellation, store.KindReschedule, store.KindConfirmation, store.KindConfirmed:
 		c.Notice = row.Kind
 		return c, true
 	}

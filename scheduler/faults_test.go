@@ -64,7 +64,7 @@ func TestTemporaryAndPermanentFailures(t *testing.T) {
 	start := time.Now().Add(time.Hour + 2*time.Second)
 	s := b.session(t, start)
 	addrs := emails(60, "example.gouv.fr")
-	b.subscribe(t, s.ID, append(addrs, "inconnu@example.gouv.fr")...)
+	b.subscribeMany(t, s.ID, append(addrs, "inconnu@example.gouv.fr"))
 	b.startWorker(t, workerOpts{Retry: fastRetry})
 
 	waitFor(t, 30*time.Second, "delivered", func() bool { return len(countBy(b.smtp.Messages())) == 60 })
@@ -112,7 +112,7 @@ func TestSMTPDownThenUp(t *testing.T) {
 	b.smtp.Stop()
 	start := time.Now().Add(time.Hour + time.Second)
 	s := b.session(t, start)
-	b.subscribe(t, s.ID, emails(40, "example.gouv.fr")...)
+	b.subscribeMany(t, s.ID, emails(40, "example.gouv.fr"))
 	b.startWorker(t, workerOpts{Retry: scheduler.RetryPolicy{MaxAttempts: 3, Base: 50 * time.Millisecond}})
 	time.Sleep(31 * time.Second)
 	if got := b.deliveries(t, s.ID); got["h1 pending"] != 40 {
@@ -185,7 +185,7 @@ func TestGracefulStop(t *testing.T) {
 	t.Parallel()
 	b := setupWith(t, smtptest.Options{Delay: 20 * time.Millisecond})
 	s := b.session(t, time.Now().Add(time.Hour+2*time.Second))
-	b.subscribe(t, s.ID, emails(200, "example.gouv.fr")...)
+	b.subscribeMany(t, s.ID, emails(200, "example.gouv.fr"))
 	stop := b.startWorker(t, workerOpts{})
 	waitFor(t, 20*time.Second, "sending", func() bool { return len(b.smtp.Messages()) >= 40 })
 	if took := stop(); took > 10*time.Second {
@@ -213,7 +213,7 @@ func TestSlowReplicaKeepsItsClaim(t *testing.T) {
 	t.Parallel()
 	b := setupWith(t, smtptest.Options{Delay: 40 * time.Millisecond})
 	s := b.session(t, time.Now().Add(time.Hour+2*time.Second))
-	b.subscribe(t, s.ID, emails(120, "example.gouv.fr")...)
+	b.subscribeMany(t, s.ID, emails(120, "example.gouv.fr"))
 	opts := workerOpts{Lease: time.Second, ChunkSize: 120}
 	b.startWorker(t, opts)
 	b.startWorker(t, opts)
@@ -229,7 +229,7 @@ func TestSlowReplicaKeepsItsClaim(t *testing.T) {
 func changeDuringBatch(t *testing.T, b *testBundle, change func(s store.Session)) (store.Session, time.Time) {
 	t.Helper()
 	s := b.session(t, time.Now().Add(time.Hour+2*time.Second))
-	b.subscribe(t, s.ID, emails(300, "example.gouv.fr")...)
+	b.subscribeMany(t, s.ID, emails(300, "example.gouv.fr"))
 	b.startWorker(t, workerOpts{})
 	waitFor(t, 20*time.Second, "sending", func() bool { return len(b.smtp.Messages()) >= 50 })
 	change(s)

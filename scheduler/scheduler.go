@@ -44,6 +44,12 @@ type Config struct {
 	StopGrace time.Duration
 	// Retry is the policy for temporary failures.
 	Retry RetryPolicy
+	// ConfirmTTL is how long the link of a confirmation request works;
+	// default 48 h.
+	ConfirmTTL time.Duration
+	// PendingTTL is how long an unconfirmed sign-up is kept before it and
+	// its address are purged; default 72 h.
+	PendingTTL time.Duration
 	// Worker names this replica in the deliveries it claims.
 	Worker string
 }
@@ -56,6 +62,8 @@ func (c *Config) setDefaults() {
 	c.Lease = cmp.Or(c.Lease, 5*time.Minute)
 	c.Sweep = cmp.Or(c.Sweep, time.Minute)
 	c.StopGrace = cmp.Or(c.StopGrace, 5*time.Second)
+	c.ConfirmTTL = cmp.Or(c.ConfirmTTL, 48*time.Hour)
+	c.PendingTTL = cmp.Or(c.PendingTTL, 72*time.Hour)
 	c.Retry.setDefaults()
 	if c.Worker == "" {
 		host, _ := os.Hostname()
@@ -111,6 +119,8 @@ func (s *Scheduler) Run(ctx context.Context, changes <-chan string) error {
 		poke(s.planWake)
 		poke(s.claimWake)
 	}))
+	purge := cron.FuncJob(func() { s.purge(ctx) })
+	c.Schedule(cron.ConstantDelaySchedule{Delay: time.Hour}, purge)
 	c.Start()
 	defer func() { <-c.Stop().Done() }()
 	timer := &dueTimer{cron: c, job: cron.FuncJob(func() { poke(s.claimWake) })}
@@ -145,6 +155,7 @@ func (s *Scheduler) planLoop(ctx context.Context, changes <-chan string) {
 	retry.Stop()
 	defer retry.Stop()
 	failures := 0
+	s.purge(ctx) // at start too: a replica that restarts often still purges
 	poke(s.planWake)
 	for {
 		select {
@@ -258,6 +269,18 @@ func (s *Scheduler) planReminders(sessions []store.SessionSchedule) []store.Plan
 		}
 	}
 	return out
+}
+
+// purge deletes the sign-ups left unconfirmed past PendingTTL and the
+// addresses nothing uses any more.
+func (s *Scheduler) purge(ctx context.Context) {
+	signups, subscribers, err := s.store.PurgePending(ctx, s.cfg.PendingTTL)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		s.logger.Error("Unconfirmed sign-ups could not be purged.", slog.Any("error", err))
+	case signups+subscribers > 0:
+		s.logger.Info("Unconfirmed sign-ups purged.", slog.Int64("signups", signups), slog.Int64("subscribers", subscribers))
+	}
 }
 
 // cronLogger passes robfig/cron's logs to slog, its chatter at debug level.

@@ -9,6 +9,7 @@ import (
 	"github.com/dinum/rappel/notify/smtptest"
 	"github.com/dinum/rappel/scheduler"
 	"github.com/dinum/rappel/store"
+	"github.com/dinum/rappel/token"
 )
 
 // onTime is how late a reminder may arrive in these tests: DESIGN.md aims
@@ -138,7 +139,7 @@ func TestTwoWorkersSendEachReminderOnce(t *testing.T) {
 	b := setup(t)
 	start := time.Now().Add(time.Hour + 3*time.Second)
 	s := b.session(t, start)
-	b.subscribe(t, s.ID, emails(120, "example.gouv.fr")...)
+	b.subscribeMany(t, s.ID, emails(120, "example.gouv.fr"))
 	b.startWorker(t, workerOpts{})
 	b.startWorker(t, workerOpts{})
 
@@ -307,4 +308,38 @@ func TestPlanAcrossDSTChanges(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestDoubleOptInMessages: a sign-up asked on the public page gets a
+// confirmation request whose link works once; once confirmed, an
+// acknowledgement with the calendar file.
+func TestDoubleOptInMessages(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	s := b.session(t, time.Now().Add(48*time.Hour))
+	if _, err := b.st.RequestSignup(b.ctx, store.RequestParams{SessionID: s.ID, Email: "lea@example.gouv.fr", MaxPerDay: 3}); err != nil {
+		t.Fatal(err)
+	}
+	b.startWorker(t, workerOpts{})
+	m := b.smtp.Wait(t, 1, 15*time.Second)[0]
+	p, _ := m.Parse()
+	text := p.Parts["text/plain"]
+	if p.Header.Get("X-Rappel-Kind") != "confirmation" || p.Parts["text/calendar"] != "" {
+		t.Fatalf("first message: %s", p.Header.Get("X-Rappel-Kind"))
+	}
+	i := strings.Index(text, "https://rappel.example.gouv.fr/confirmation/")
+	if i < 0 {
+		t.Fatalf("no confirmation link:\n%s", text)
+	}
+	link := strings.Fields(text[i:])[0]
+	raw := strings.TrimPrefix(link, "https://rappel.example.gouv.fr/confirmation/")
+	if _, err := b.st.ConfirmSignup(b.ctx, token.Hash(raw)); err != nil {
+		t.Fatalf("the link of the message does not confirm: %v", err)
+	}
+	ack := b.smtp.Wait(t, 2, 15*time.Second)[1]
+	pa, _ := ack.Parse()
+	if pa.Header.Get("X-Rappel-Kind") != "confirmed" || pa.Parts["text/calendar"] == "" || !strings.Contains(pa.Parts["text/plain"], "est confirmée") {
+		t.Errorf("acknowledgement: %s\n%s", pa.Header.Get("X-Rappel-Kind"), pa.Parts["text/plain"])
+	}
+	waitFor(t, 10*time.Second, "planned", func() bool { return b.deliveries(t, s.ID)["j1 pending"] == 1 })
 }
