@@ -45,6 +45,12 @@ type Config struct {
 	RetryBase     time.Duration
 	RetryMaxDelay time.Duration
 
+	ConfirmTTL     time.Duration
+	PendingTTL     time.Duration
+	ConfirmsPerDay int
+	SignupsPerHour int
+	TrustProxy     bool
+
 	LogLevel  string
 	LogFormat string
 }

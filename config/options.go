@@ -92,6 +92,22 @@ var options = []option{
 			c.RetryMaxDelay, err = parseDuration(v, 10*time.Millisecond, 24*time.Hour)
 			return err
 		}},
+	{name: "CONFIRM_TTL", def: "48h", doc: "validité du lien de confirmation d'une inscription",
+		parse: func(c *Config, v string) (err error) {
+			c.ConfirmTTL, err = parseDuration(v, time.Hour, 30*24*time.Hour)
+			return err
+		}},
+	{name: "PENDING_TTL", def: "72h", doc: "délai après lequel une inscription non confirmée et son adresse sont effacées",
+		parse: func(c *Config, v string) (err error) {
+			c.PendingTTL, err = parseDuration(v, time.Hour, 90*24*time.Hour)
+			return err
+		}},
+	{name: "CONFIRMS_PER_DAY", def: "3", doc: "demandes de confirmation au plus par adresse et par 24 heures",
+		parse: func(c *Config, v string) (err error) { c.ConfirmsPerDay, err = parseInt(v, 1, 100); return err }},
+	{name: "SIGNUPS_PER_HOUR", def: "20", doc: "inscriptions au plus par client (adresse IP) et par heure",
+		parse: func(c *Config, v string) (err error) { c.SignupsPerHour, err = parseInt(v, 1, 100000); return err }},
+	{name: "TRUST_PROXY", def: "false", doc: "lire l'adresse du client dans X-Forwarded-For (seulement derrière un mandataire inverse)",
+		parse: func(c *Config, v string) (err error) { c.TrustProxy, err = parseBool(v); return err }},
 	{name: "LOG_LEVEL", doc: "debug, info, warn ou error (par défaut info pour « run », warn pour les autres commandes)",
 		parse: func(c *Config, v string) error { c.LogLevel = v; return oneOf(v, "debug", "info", "warn", "error") }},
 	{name: "LOG_FORMAT", def: "json", doc: "json ou text",
@@ -105,6 +121,16 @@ func oneOf(v string, allowed ...string) error {
 		}
 	}
 	return fmt.Errorf("« %s » n'est pas une valeur possible (%s)", v, strings.Join(allowed, ", "))
+}
+
+func parseBool(v string) (bool, error) {
+	switch strings.ToLower(v) {
+	case "true", "1", "oui", "yes":
+		return true, nil
+	case "false", "0", "non", "no":
+		return false, nil
+	}
+	return false, fmt.Errorf("« %s » : true ou false attendu", v)
 }
 
 func parseInt(v string, lo, hi int) (int, error) {

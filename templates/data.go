@@ -117,12 +117,25 @@ func zoneName(loc *time.Location) string {
 
 // Page is what every page template is given.
 type Page struct {
-	// Title names the page, in its <title> and <h1>.
+	// Title names the page, in its <title>.
 	Title string
-	// Message is the text of an error page.
+	// Message is the text of an error page, or why sign-ups are closed.
 	Message string
 	// Session is the session the page is about, if any.
 	Session Session
+	// Sessions are the sessions of the list page.
+	Sessions []Session
 	// Action is the address a form posts to.
 	Action string
+	// Values and Errors are the fields of a form sent back, and what is
+	// wrong with them, by field name ("email", "name").
+	Values map[string]string
+	Errors map[string]string
+	// Closed says a session takes no more sign-ups.
+	Closed bool
+	// All says an unsubscription covers every session.
+	All bool
+	// Reminders says when reminders are sent: "la veille et une heure
+	// avant".
+	Reminders string
 }

@@ -108,9 +108,11 @@ func (s *Set) check() error {
 			}
 		}
 	}
-	for _, p := range []string{"unsubscribe", "unsubscribed", "error"} {
-		if err := s.RenderPage(discard{}, p, samplePage(loc)); err != nil {
-			return errors.Unwrap(err)
+	for _, p := range Pages {
+		for _, page := range samplePages(loc) {
+			if err := s.RenderPage(discard{}, p, page); err != nil {
+				return errors.Unwrap(err)
+			}
 		}
 	}
 	return nil

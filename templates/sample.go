@@ -51,7 +51,12 @@ func sampleData(loc *time.Location) []Data {
 	}
 }
 
-func samplePage(loc *time.Location) Page {
-	return Page{Title: "Exemple", Message: "Message d’exemple.", Action: "/exemple",
-		Session: NewSession(sampleSession(loc, true, true), loc)}
+func samplePages(loc *time.Location) []Page {
+	s := NewSession(sampleSession(loc, true, true), loc)
+	return []Page{
+		{Title: "Exemple", Message: "Message d’exemple.", Action: "/exemple", Session: s,
+			Sessions: []Session{s}, Reminders: "la veille et une heure avant"},
+		{Title: "Exemple", Session: s, Closed: true, All: true,
+			Values: map[string]string{"email": "x"}, Errors: map[string]string{"email": "invalide"}},
+	}
 }

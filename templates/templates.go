@@ -66,7 +66,22 @@ func load(fsys fs.FS) (*Set, error) {
 }
 
 var funcs = map[string]any{
-	"subject": subject,
+	"subject":    subject,
+	"paragraphs": paragraphs,
+}
+
+// Pages lists the page templates every set must have.
+var Pages = []string{"sessions", "session", "signup-sent", "confirm", "confirmed", "unsubscribe", "unsubscribed", "error"}
+
+// paragraphs splits a text at its blank lines.
+func paragraphs(s string) []string {
+	var out []string
+	for _, p := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func parseEmail(fsys fs.FS, name string) (emailTemplates, error) {
@@ -116,12 +131,14 @@ func (s *Set) RenderEmail(name string, d Data) (Email, error) {
 // unicode.IsSpace, it spares the no-break spaces of French typography.
 func isLineSpace(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' }
 
-// RenderPage writes the web page name.
+// RenderPage writes the web page name, with French typography.
 func (s *Set) RenderPage(w io.Writer, name string, data any) error {
-	if err := s.pages.ExecuteTemplate(w, name, data); err != nil {
+	var buf bytes.Buffer
+	if err := s.pages.ExecuteTemplate(&buf, name, data); err != nil {
 		return fmt.Errorf("render page %s: %w", name, err)
 	}
-	return nil
+	_, err := io.WriteString(w, Typography(buf.String()))
+	return err
 }
 
 // sigDelimiter opens the footer of a text message (RFC 3676): mail

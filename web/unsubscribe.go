@@ -24,8 +24,9 @@ func (s *Server) unsubscribePage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, http.StatusOK, "unsubscribe", templates.Page{Title: "Se désinscrire", Session: sess, Action: r.URL.Path})
 }
 
-// unsubscribe ends the sign-up: from the page's button, or from a mail
-// client's one-click POST (RFC 8058), whose answer nobody reads.
+// unsubscribe ends the sign-up, or every sign-up of the address when asked
+// ("tout"): from the page's button, or from a mail client's one-click POST
+// (RFC 8058), whose answer nobody reads.
 func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 4096)
 	if err := r.ParseForm(); err != nil {
@@ -36,20 +37,26 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if _, changed, err := s.store.Unsubscribe(r.Context(), signup.ID); err != nil {
+	all := r.PostForm.Get("tout") == "1"
+	var err error
+	if all {
+		err = s.store.OptOut(r.Context(), signup.ID)
+	} else {
+		_, _, err = s.store.Unsubscribe(r.Context(), signup.ID)
+	}
+	if err != nil {
 		s.logger.Error("Unsubscribe failed.", slog.Int64("signup_id", signup.ID), slog.Any("error", err))
 		s.renderError(w, http.StatusInternalServerError, "Erreur", "La désinscription n’a pas pu être enregistrée. Merci de réessayer dans quelques instants.")
 		return
-	} else if changed {
-		s.logger.Info("Sign-up unsubscribed.", slog.Int64("signup_id", signup.ID), slog.Int64("session_id", signup.SessionID),
-			slog.Bool("one_click", r.PostForm.Get("List-Unsubscribe") == "One-Click"))
 	}
-	s.render(w, http.StatusOK, "unsubscribed", templates.Page{Title: "Désinscription confirmée", Session: sess})
+	s.logger.Info("Unsubscribed.", slog.Int64("signup_id", signup.ID), slog.Int64("session_id", signup.SessionID),
+		slog.Bool("all_sessions", all), slog.Bool("one_click", r.PostForm.Get("List-Unsubscribe") == "One-Click"))
+	s.render(w, http.StatusOK, "unsubscribed", templates.Page{Title: "Désinscription confirmée", Session: sess, All: all})
 }
 
 // signupOf reads the sign-up a link's token names, or answers 404.
 func (s *Server) signupOf(w http.ResponseWriter, r *http.Request) (store.Signup, templates.Session, bool) {
-	id, err := s.tokens.Verify(token.Unsubscribe, r.PathValue("token"))
+	id, err := s.cfg.Tokens.Verify(token.Unsubscribe, r.PathValue("token"))
 	if err == nil {
 		var signup store.Signup
 		signup, err = s.store.SignupByID(r.Context(), id)
@@ -57,7 +64,7 @@ func (s *Server) signupOf(w http.ResponseWriter, r *http.Request) (store.Signup,
 			var sess store.Session
 			sess, err = s.store.SessionByID(r.Context(), signup.SessionID)
 			if err == nil {
-				return signup, templates.NewSession(sessionInput(sess), s.location), true
+				return signup, s.words(sess), true
 			}
 		}
 	}
@@ -65,27 +72,7 @@ func (s *Server) signupOf(w http.ResponseWriter, r *http.Request) (store.Signup,
 		s.renderError(w, http.StatusNotFound, "Lien invalide",
 			"Ce lien de désinscription n’est pas valable. Vérifiez qu’il a été copié en entier depuis le message reçu.")
 	} else {
-		s.logger.Error("Unsubscribe link could not be read.", slog.Any("error", err))
-		s.renderError(w, http.StatusInternalServerError, "Erreur", "Le service est momentanément indisponible. Merci de réessayer dans quelques instants.")
+		s.serverError(w, err)
 	}
 	return store.Signup{}, templates.Session{}, false
-}
-
-func sessionInput(s store.Session) templates.SessionInput {
-	return templates.SessionInput{
-		ID: s.ID, Kind: s.Kind, Title: s.Title, Description: s.Description,
-		Location: s.Location, URL: s.URL, StartsAt: s.StartsAt, EndsAt: s.EndsAt,
-	}
-}
-
-func (s *Server) renderError(w http.ResponseWriter, status int, title, message string) {
-	s.render(w, status, "error", templates.Page{Title: title, Message: message})
-}
-
-func (s *Server) render(w http.ResponseWriter, status int, name string, p templates.Page) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	if err := s.templates.RenderPage(w, name, p); err != nil {
-		s.logger.Error("Page could not be rendered.", slog.String("page", name), slog.Any("error", err))
-	}
 }

@@ -1,10 +1,15 @@
 // Package web is rappel's HTTP side: health and readiness for the
-// orchestrator, and the public pages the links in the emails lead to.
+// orchestrator, the public pages (sessions, sign-up with double opt-in,
+// confirmation, unsubscription) in the French State's design system, and
+// the organisers' JSON API.
 package web
 
 import (
+	"cmp"
 	"context"
+	"embed"
 	"errors"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"time"
@@ -14,28 +19,74 @@ import (
 	"github.com/dinum/rappel/token"
 )
 
+//go:embed static
+var staticFiles embed.FS
+
+// Config is what the server needs.
+type Config struct {
+	Store     *store.Store
+	Tokens    *token.Signer
+	Templates *templates.Set
+	Location  *time.Location
+	Logger    *slog.Logger
+	// Reminders says when reminders are sent, for the pages that tell it.
+	Reminders string
+	// ConfirmsPerDay is the most confirmation requests an address gets in
+	// 24 hours; default 3.
+	ConfirmsPerDay int
+	// SignupsPerHour is the most sign-ups one client may ask for in an
+	// hour; default 20.
+	SignupsPerHour int
+	// TrustProxy reads the client's address from X-Forwarded-For, as set
+	// by a reverse proxy in front of rappel; only set it when there is one.
+	TrustProxy bool
+}
+
 // Server serves rappel's HTTP endpoints.
 type Server struct {
-	store     *store.Store
-	tokens    *token.Signer
-	templates *templates.Set
-	location  *time.Location
-	logger    *slog.Logger
+	cfg     Config
+	store   *store.Store
+	logger  *slog.Logger
+	clients *limiter
 }
 
 // New wires the server.
-func New(st *store.Store, tokens *token.Signer, tpl *templates.Set, loc *time.Location, logger *slog.Logger) *Server {
-	return &Server{store: st, tokens: tokens, templates: tpl, location: loc, logger: logger}
+func New(cfg Config) *Server {
+	cfg.ConfirmsPerDay = cmp.Or(cfg.ConfirmsPerDay, 3)
+	cfg.SignupsPerHour = cmp.Or(cfg.SignupsPerHour, 20)
+	return &Server{cfg: cfg, store: cfg.Store, logger: cfg.Logger, clients: newLimiter(cfg.SignupsPerHour)}
 }
 
-// Handler routes the endpoints.
+// Handler routes the endpoints. Forms are protected against cross-site
+// requests by the standard library's cross-origin protection (Sec-Fetch-Site
+// and Origin); mail clients' one-click unsubscriptions, which send neither,
+// pass.
 func (s *Server) Handler() http.Handler {
+	cop := http.NewCrossOriginProtection()
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /static/", s.static())
+	mux.HandleFunc("GET /{$}", s.sessionList)
+	mux.HandleFunc("GET /sessions/{id}", s.sessionPage)
+	mux.Handle("POST /sessions/{id}", cop.Handler(http.HandlerFunc(s.signup)))
+	mux.HandleFunc("GET /confirmation/{token}", s.confirmPage)
+	mux.Handle("POST /confirmation/{token}", cop.Handler(http.HandlerFunc(s.confirm)))
 	mux.HandleFunc("GET /desinscription/{token}", s.unsubscribePage)
-	mux.HandleFunc("POST /desinscription/{token}", s.unsubscribe)
+	mux.Handle("POST /desinscription/{token}", cop.Handler(http.HandlerFunc(s.unsubscribe)))
+	mux.Handle("/api/", s.api())
+	mux.HandleFunc("/", s.notFound)
 	return securityHeaders(mux)
+}
+
+// static serves the embedded design system and rappel's own styles.
+func (s *Server) static() http.Handler {
+	sub, _ := fs.Sub(staticFiles, "static")
+	files := http.StripPrefix("/static/", http.FileServerFS(sub))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		files.ServeHTTP(w, r)
+	})
 }
 
 // healthz says the process is alive; it checks nothing else, so that a
@@ -68,16 +119,23 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 }
 
 // securityHeaders sets strict headers on every answer: the pages load
-// nothing from elsewhere, cannot be framed, and never leak their address
-// (which holds a token) in a Referer.
+// nothing from elsewhere, run no script, cannot be framed, and never leak
+// their address (which may hold a token) in a Referer.
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
-		h.Set("Cache-Control", "no-store")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if r.TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		if h.Get("Cache-Control") == "" {
+			h.Set("Cache-Control", "no-store")
+		}
 		next.ServeHTTP(w, r)
 	})
 }

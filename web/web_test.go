@@ -27,11 +27,22 @@ type testBundle struct {
 
 func setup(t *testing.T) *testBundle {
 	t.Helper()
+	return setupWith(t, 1000)
+}
+
+// setupWith serves with a limit of sign-ups per client and hour.
+func setupWith(t *testing.T, perHour int) *testBundle {
+	t.Helper()
 	st, _ := storetest.NewStore(t)
-	return serve(t, st)
+	return serveWith(t, st, perHour)
 }
 
 func serve(t *testing.T, st *store.Store) *testBundle {
+	t.Helper()
+	return serveWith(t, st, 1000)
+}
+
+func serveWith(t *testing.T, st *store.Store, perHour int) *testBundle {
 	t.Helper()
 	tpl, err := templates.Load()
 	if err != nil {
@@ -39,7 +50,10 @@ func serve(t *testing.T, st *store.Store) *testBundle {
 	}
 	signer, _ := token.NewSigner([][]byte{[]byte(strings.Repeat("k", 32))})
 	loc, _ := time.LoadLocation("Europe/Paris")
-	srv := httptest.NewServer(web.New(st, signer, tpl, loc, slog.New(slog.DiscardHandler)).Handler())
+	srv := httptest.NewServer(web.New(web.Config{
+		Store: st, Tokens: signer, Templates: tpl, Location: loc, Logger: slog.New(slog.DiscardHandler),
+		Reminders: "la veille et une heure avant", SignupsPerHour: perHour,
+	}).Handler())
 	t.Cleanup(srv.Close)
 	b := &testBundle{st: st, srv: srv, signer: signer}
 	return b
@@ -117,7 +131,7 @@ func TestUnsubscribe(t *testing.T) {
 		b := setup(t)
 		b.signUp(t)
 		code, body, h := get(t, b.link())
-		if code != 200 || !strings.Contains(body, `<html lang="fr">`) || !strings.Contains(body, "<button") ||
+		if code != 200 || !strings.Contains(body, `<html lang="fr"`) || !strings.Contains(body, "<button") ||
 			!strings.Contains(body, "Travail en mode hybride") || strings.Contains(body, "marie@") {
 			t.Errorf("page = %d:\n%s", code, body)
 		}

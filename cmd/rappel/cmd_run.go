@@ -71,6 +71,8 @@ func startWorker(ctx context.Context, g *errgroup.Group, a *app, composer *notif
 		Lease:       a.cfg.Lease,
 		Sweep:       a.cfg.SweepInterval,
 		Retry:       scheduler.RetryPolicy{MaxAttempts: a.cfg.RetryMax, Base: a.cfg.RetryBase, Max: a.cfg.RetryMaxDelay},
+		ConfirmTTL:  a.cfg.ConfirmTTL,
+		PendingTTL:  a.cfg.PendingTTL,
 	}, a.store, composer, sender, a.logger)
 	g.Go(func() error {
 		defer sender.Close()
@@ -108,7 +110,11 @@ func newSender(ctx context.Context, a *app) (notify.Sender, error) {
 
 func startWeb(ctx context.Context, g *errgroup.Group, a *app, parts mailParts) error {
 	srv := &http.Server{
-		Handler:           web.New(a.store, parts.signer, parts.templates, a.cfg.Location, a.logger).Handler(),
+		Handler: web.New(web.Config{
+			Store: a.store, Tokens: parts.signer, Templates: parts.templates, Location: a.cfg.Location,
+			Logger: a.logger, Reminders: parts.reminders, ConfirmsPerDay: a.cfg.ConfirmsPerDay,
+			SignupsPerHour: a.cfg.SignupsPerHour, TrustProxy: a.cfg.TrustProxy,
+		}).Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,

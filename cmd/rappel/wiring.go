@@ -12,11 +12,9 @@ type mailParts struct {
 	templates *templates.Set
 	signer    *token.Signer
 	composer  *notify.Composer
+	// reminders says when reminders are sent: "la veille et une heure avant".
+	reminders string
 }
-
-// confirmValidity is how long a sign-up confirmation link works, as the
-// confirmation request says it.
-const confirmValidity = "48 heures"
 
 func (a *app) mailParts() (mailParts, error) {
 	tpl, err := templates.LoadWithOverrides(a.cfg.TemplatesDir)
@@ -34,10 +32,10 @@ func (a *app) mailParts() (mailParts, error) {
 	composer, err := notify.NewComposer(notify.ComposerConfig{
 		From: a.cfg.MailFrom, PublicURL: a.cfg.PublicURL, UnsubscribeMailto: a.cfg.UnsubscribeMailto,
 		Location: a.cfg.Location, Templates: tpl, Tokens: signer,
-		Reminders: templates.Join(when), ConfirmValidity: confirmValidity,
+		Reminders: templates.Join(when), ConfirmValidity: templates.Duration(a.cfg.ConfirmTTL),
 	})
 	if err != nil {
 		return mailParts{}, err
 	}
-	return mailParts{templates: tpl, signer: signer, composer: composer}, nil
+	return mailParts{templates: tpl, signer: signer, composer: composer, reminders: templates.Join(when)}, nil
 }

@@ -1,0 +1,159 @@
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/dinum/rappel/scheduler"
+	"github.com/dinum/rappel/store"
+)
+
+// sessionJSON is a session as the API shows it.
+type sessionJSON struct {
+	ID              int64      `json:"id"`
+	Kind            string     `json:"kind"`
+	Title           string     `json:"title"`
+	Description     string     `json:"description"`
+	Location        string     `json:"location"`
+	URL             string     `json:"url"`
+	StartsAt        time.Time  `json:"starts_at"`
+	EndsAt          *time.Time `json:"ends_at"`
+	Accessible      bool       `json:"accessible"`
+	Status          string     `json:"status"`
+	ScheduleVersion int        `json:"schedule_version"`
+}
+
+func toJSON(s store.Session) sessionJSON {
+	return sessionJSON{
+		ID: s.ID, Kind: s.Kind, Title: s.Title, Description: s.Description, Location: s.Location, URL: s.URL,
+		StartsAt: s.StartsAt, EndsAt: s.EndsAt, Accessible: s.Accessible, Status: s.Status, ScheduleVersion: s.ScheduleVersion,
+	}
+}
+
+// sessionInput is what a client sends to create or change a session;
+// absent fields are left as they are. Times are RFC 3339, or local times
+// ("2021-11-17 17:00") read in the configured zone.
+type sessionInput struct {
+	Kind        *string `json:"kind"`
+	Title       *string `json:"title"`
+	Description *string `json:"description"`
+	Location    *string `json:"location"`
+	URL         *string `json:"url"`
+	StartsAt    *string `json:"starts_at"`
+	EndsAt      *string `json:"ends_at"`
+	Accessible  *bool   `json:"accessible"`
+}
+
+// changes reads the input, or answers 422 naming the field.
+func (s *Server) changes(w http.ResponseWriter, in sessionInput) (store.SessionChanges, bool) {
+	c := store.SessionChanges{Kind: in.Kind, Title: in.Title, Description: in.Description,
+		Location: in.Location, URL: in.URL, Accessible: in.Accessible}
+	for _, f := range []struct {
+		name string
+		raw  *string
+		dst  **time.Time
+	}{{"starts_at", in.StartsAt, &c.StartsAt}, {"ends_at", in.EndsAt, &c.EndsAt}} {
+		if f.raw == nil {
+			continue
+		}
+		t, err := scheduler.ParseWhen(*f.raw, s.cfg.Location)
+		if err != nil {
+			apiError(w, http.StatusUnprocessableEntity, f.name, err.Error())
+			return c, false
+		}
+		*f.dst = &t
+	}
+	for _, p := range []*string{c.Kind, c.Title, c.Description, c.Location, c.URL} {
+		if p != nil {
+			*p = strings.TrimSpace(*p)
+		}
+	}
+	return c, true
+}
+
+func (s *Server) apiSessions(w http.ResponseWriter, r *http.Request) {
+	org := organiserOf(r)
+	f := store.SessionFilter{IncludePast: r.URL.Query().Get("all") == "true"}
+	if !org.IsAdmin {
+		f.OrganiserID = &org.ID
+	}
+	sessions, err := s.store.Sessions(r.Context(), f)
+	if err != nil {
+		s.apiServerError(w, err)
+		return
+	}
+	out := make([]sessionJSON, 0, len(sessions))
+	for _, sess := range sessions {
+		out = append(out, toJSON(sess))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) apiCreateSession(w http.ResponseWriter, r *http.Request) {
+	var in sessionInput
+	if !readJSON(w, r, &in) {
+		return
+	}
+	c, ok := s.changes(w, in)
+	if !ok {
+		return
+	}
+	for name, missing := range map[string]bool{"kind": c.Kind == nil, "title": c.Title == nil, "starts_at": c.StartsAt == nil} {
+		if missing {
+			apiError(w, http.StatusUnprocessableEntity, name, "champ obligatoire absent : "+name)
+			return
+		}
+	}
+	org := organiserOf(r)
+	sess, err := s.store.CreateSession(r.Context(), store.SessionParams{
+		Kind: *c.Kind, Title: *c.Title, StartsAt: *c.StartsAt, EndsAt: c.EndsAt,
+		Description: deref(c.Description), Location: deref(c.Location), URL: deref(c.URL),
+		Accessible: c.Accessible != nil && *c.Accessible, OrganiserID: &org.ID,
+	})
+	if err != nil {
+		s.storeError(w, err)
+		return
+	}
+	s.logger.Info("Session created through the API.", slog.Int64("session_id", sess.ID), slog.Int64("organiser_id", org.ID))
+	w.Header().Set("Location", "/api/sessions/"+itoa(sess.ID))
+	writeJSON(w, http.StatusCreated, toJSON(sess))
+}
+
+func (s *Server) apiSession(w http.ResponseWriter, _ *http.Request, sess store.Session) {
+	writeJSON(w, http.StatusOK, toJSON(sess))
+}
+
+func (s *Server) apiUpdateSession(w http.ResponseWriter, r *http.Request, sess store.Session) {
+	var in sessionInput
+	if !readJSON(w, r, &in) {
+		return
+	}
+	c, ok := s.changes(w, in)
+	if !ok {
+		return
+	}
+	updated, _, err := s.store.UpdateSession(r.Context(), sess.ID, c)
+	if err != nil {
+		s.storeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toJSON(updated))
+}
+
+func (s *Server) apiCancelSession(w http.ResponseWriter, r *http.Request, sess store.Session) {
+	cancelled, err := s.store.CancelSession(r.Context(), sess.ID)
+	if err != nil {
+		s.storeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toJSON(cancelled))
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
