@@ -329,3 +329,49 @@ func TestBrokenTemplateOverrideStopsStart(t *testing.T) {
 	b.env = append(b.env, "MAIL_OUTBOX_DIR="+t.TempDir(), "TEMPLATES_DIR="+dir)
 	b.fails(t, 1, "modèle invalide "+filepath.Join(dir, "email", "h1.txt.tmpl")+", ligne 3", "run")
 }
+
+func TestTokenCommands(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.run(t, "", "token", "create", "DINUM")
+	tok := strings.TrimSpace(r.stdout)
+	if r.code != 0 || !strings.HasPrefix(tok, "rappel_") || strings.Count(r.stdout, "\n") != 1 || !strings.Contains(r.stderr, "ne sera plus jamais affiché") {
+		t.Fatalf("token create: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	b.ok(t, "token", "create", "Exploitation", "--admin")
+	list := b.ok(t, "token", "list")
+	if !strings.Contains(list, "DINUM") || !strings.Contains(list, tok[:13]+"…") || strings.Contains(list, tok) ||
+		!strings.Contains(list, "administrateur") {
+		t.Errorf("token list:\n%s", list)
+	}
+	if out := b.ok(t, "token", "revoke", "1"); !strings.Contains(out, "révoqué") {
+		t.Errorf("revoke = %q", out)
+	}
+	b.fails(t, 1, "déjà révoqué", "token", "revoke", "1")
+	b.fails(t, 1, "le jeton 99 n'existe pas", "token", "revoke", "99")
+	b.fails(t, 2, "il manque le nom de l'organisateur", "token", "create")
+	b.fails(t, 2, "sous-commande inconnue : token delete", "token", "delete", "1")
+}
+
+func TestImportWithConfirmationAndCSVReport(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.addSession(t)
+	csv := "email;nom\nlea@example.gouv.fr;=HYPERLINK(\"http://x\")\nmarc@example.gouv.fr;Marc\n"
+	r := b.run(t, csv, "import", "--session", id, "--confirm", "-")
+	if r.code != 0 || !strings.Contains(r.stdout, "invitées à confirmer leur inscription : 2") {
+		t.Fatalf("import --confirm: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	if show := b.ok(t, "session", "show", id); !strings.Contains(show, "0 confirmée(s), 2 en attente") {
+		t.Errorf("show:\n%s", show)
+	}
+	out := b.ok(t, "deliveries", "--session", id, "--format", "csv")
+	if !strings.HasPrefix(out, "\ufeffadresse;nom;message") || !strings.Contains(out, "demande de confirmation") {
+		t.Errorf("csv:\n%s", out)
+	}
+	// The formula an organiser's file carried comes back as text.
+	if !strings.Contains(out, `"'=HYPERLINK(""http://x"")"`) || strings.Contains(out, ";=HYPERLINK") {
+		t.Errorf("formula not neutralised:\n%s", out)
+	}
+	b.fails(t, 2, "--format : « xlsx »", "deliveries", "--session", id, "--format", "xlsx")
+}

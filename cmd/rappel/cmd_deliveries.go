@@ -4,18 +4,24 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/dinum/rappel/csvimport"
 	"github.com/dinum/rappel/scheduler"
 	"github.com/dinum/rappel/store"
 	"github.com/dinum/rappel/templates"
 )
 
 func cmdDeliveries(ctx context.Context, a *app, args []string) error {
-	p, err := parseFixed(args, flagSpec{values: []string{"session"}}, 0, "")
+	p, err := parseFixed(args, flagSpec{values: []string{"session", "format"}}, 0, "")
 	if err != nil {
 		return err
+	}
+	format := p.values["format"]
+	if format != "" && format != "text" && format != "csv" {
+		return usagef("--format : « %s » n'est pas possible (text ou csv)", format)
 	}
 	id, err := p.sessionOption()
 	if err != nil {
@@ -28,6 +34,9 @@ func cmdDeliveries(ctx context.Context, a *app, args []string) error {
 	rows, err := a.store.SessionDeliveries(ctx, id)
 	if err != nil {
 		return err
+	}
+	if format == "csv" {
+		return deliveriesCSV(a, rows)
 	}
 	w := a.stdout
 	fmt.Fprintf(w, "Envois de la session %d « %s » (heures de %s) :\n", sess.ID, sess.Title, a.cfg.Location)
@@ -102,6 +111,10 @@ func kindLabel(kind string) string {
 		return "avis d'annulation"
 	case kind == store.KindReschedule:
 		return "avis de changement d'horaire"
+	case kind == store.KindConfirmation:
+		return "demande de confirmation"
+	case kind == store.KindConfirmed:
+		return "inscription confirmée"
 	case strings.HasPrefix(kind, "reminder-"):
 		r, err := scheduler.ParseReminder(strings.TrimPrefix(kind, "reminder-"))
 		if err != nil {
@@ -126,6 +139,7 @@ var reasonLabels = map[string]string{
 	store.ReasonRescheduled:      "session déplacée : remplacé par celui du nouvel horaire",
 	store.ReasonUnsubscribed:     "désinscription",
 	store.ReasonAlreadySent:      "déjà envoyé pour l'ancien horaire, tout proche du nouveau",
+	store.ReasonAlreadyConfirmed: "inscription déjà confirmée",
 }
 
 // attemptLabel says what one attempt gave.
@@ -140,4 +154,34 @@ func attemptLabel(a store.AttemptReport) string {
 		label += " : " + *a.Error
 	}
 	return label
+}
+
+// deliveriesCSV writes the report for a spreadsheet, one line a message.
+func deliveriesCSV(a *app, rows []store.DeliveryReport) error {
+	w, err := csvimport.NewWriter(a.stdout)
+	if err != nil {
+		return err
+	}
+	r := reporter{loc: a.cfg.Location}
+	if err := w.Write("adresse", "nom", "message", "prévu le", "état", "envoyé le", "tentatives", "détail"); err != nil {
+		return err
+	}
+	for _, d := range rows {
+		sent := ""
+		if d.SentAt != nil {
+			sent = r.at(*d.SentAt)
+		}
+		if err := w.Write(d.Email, d.Name, kindLabel(d.Kind), r.at(d.DueAt), statusLabels[d.Status], sent,
+			strconv.Itoa(d.Attempts), r.state(d)); err != nil {
+			return err
+		}
+	}
+	return w.Flush()
+}
+
+var statusLabels = map[string]string{
+	store.DeliveryPending: "en attente",
+	store.DeliverySent:    "envoyé",
+	store.DeliveryFailed:  "échec",
+	store.DeliverySkipped: "non envoyé",
 }

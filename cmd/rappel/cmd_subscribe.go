@@ -42,7 +42,7 @@ func cmdSubscribe(ctx context.Context, a *app, args []string) error {
 }
 
 func cmdImport(ctx context.Context, a *app, args []string) error {
-	p, err := parseFixed(args, flagSpec{values: []string{"session"}}, 1, "le fichier à importer (ou « - » pour l'entrée standard)")
+	p, err := parseFixed(args, flagSpec{values: []string{"session"}, bools: []string{"confirm"}}, 1, "le fichier à importer (ou « - » pour l'entrée standard)")
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,12 @@ func cmdImport(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s : %w", p.positional[0], err)
 	}
-	res, err := a.store.ImportSignups(ctx, id, parsed.Rows)
+	var res store.ImportResult
+	if p.bools["confirm"] {
+		res, err = a.store.ImportRequests(ctx, id, parsed.Rows, a.cfg.ConfirmsPerDay)
+	} else {
+		res, err = a.store.ImportSignups(ctx, id, parsed.Rows)
+	}
 	if err != nil {
 		return err
 	}
@@ -86,10 +91,20 @@ func openInput(a *app, name string) (io.Reader, func(), error) {
 func printImport(a *app, sess store.Session, parsed csvimport.Result, res store.ImportResult) {
 	w := a.stdout
 	fmt.Fprintf(w, "Import dans la session %d « %s » :\n", sess.ID, sess.Title)
-	fmt.Fprintf(w, "  ajoutées : %d\n", len(res.Added))
+	if len(res.Invited) > 0 || len(res.Limited) > 0 {
+		fmt.Fprintf(w, "  invitées à confirmer leur inscription : %d\n", len(res.Invited))
+		if len(res.Limited) > 0 {
+			fmt.Fprintf(w, "  non invitées, trop de demandes pour ces adresses aujourd'hui : %d\n", len(res.Limited))
+			for _, r := range res.Limited {
+				fmt.Fprintf(w, "    ligne %d : %s\n", r.Line, r.Email)
+			}
+		}
+	} else {
+		fmt.Fprintf(w, "  ajoutées : %d\n", len(res.Added))
+	}
 	fmt.Fprintf(w, "  déjà inscrites : %d\n", len(res.Present))
 	if len(res.Unsubscribed) > 0 {
-		fmt.Fprintf(w, "  désinscrites d'elles-mêmes, non réinscrites : %d\n", len(res.Unsubscribed))
+		fmt.Fprintf(w, "  désinscrites d'elles-mêmes, laissées de côté : %d\n", len(res.Unsubscribed))
 		for _, r := range res.Unsubscribed {
 			fmt.Fprintf(w, "    ligne %d : %s\n", r.Line, r.Email)
 		}

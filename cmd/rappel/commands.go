@@ -30,16 +30,20 @@ func commands() []command {
 			usage: "rappel session cancel NUMÉRO", run: cmdSessionCancel},
 		{name: "subscribe", summary: "inscrit une adresse à une session (inscription confirmée)",
 			usage: "rappel subscribe --session NUMÉRO --email ADRESSE [--name NOM]", run: cmdSubscribe},
-		{name: "import", summary: "inscrit une liste d'adresses (CSV, « - » pour l'entrée standard)",
-			usage: "rappel import --session NUMÉRO FICHIER", run: cmdImport},
-		{name: "deliveries", summary: "qui a reçu quoi, quand, et ce qui a échoué",
-			usage: "rappel deliveries --session NUMÉRO", run: cmdDeliveries},
+		{name: "import", summary: "inscrit une liste d'adresses (CSV, « - » pour l'entrée standard) ; --confirm demande d'abord leur accord",
+			usage: "rappel import --session NUMÉRO [--confirm] FICHIER", run: cmdImport},
+		{name: "deliveries", summary: "qui a reçu quoi, quand, et ce qui a échoué (--format csv pour un tableur)",
+			usage: "rappel deliveries --session NUMÉRO [--format text|csv]", run: cmdDeliveries},
 		{name: "plan", summary: "ce qui sera envoyé, à qui et quand ; qui est exclu et pourquoi",
 			usage: "rappel plan [--session NUMÉRO] [--from QUAND] [--to QUAND]", run: cmdPlan},
 		{name: "preview", summary: "affiche un message tel qu'il serait envoyé (à un destinataire d'exemple)",
 			usage: "rappel preview --session NUMÉRO --kind MESSAGE [--format text|html|eml]", need: config.NeedMail, run: cmdPreview},
 		{name: "send-test", summary: "envoie pour de vrai un message d'essai à une adresse",
 			usage: "rappel send-test --session NUMÉRO --kind MESSAGE --to ADRESSE", need: config.NeedTransport, run: cmdSendTest},
+		{name: "token create", summary: "crée un jeton d'accès à l'API pour un organisateur (affiché une seule fois)",
+			usage: "rappel token create ORGANISATEUR [--admin]", run: cmdTokenCreate},
+		{name: "token list", summary: "liste les jetons d'accès à l'API", usage: "rappel token list", run: cmdTokenList},
+		{name: "token revoke", summary: "révoque un jeton d'accès à l'API", usage: "rappel token revoke NUMÉRO", run: cmdTokenRevoke},
 		{name: "help", summary: "affiche cette aide", usage: "rappel help", run: cmdHelp},
 	}
 }
@@ -59,11 +63,14 @@ func findCommand(args []string) (command, []string, error) {
 			return c, args[1:], nil
 		}
 	}
-	if args[0] == "session" {
-		if len(args) == 1 {
-			return command{}, nil, usagef("il manque la sous-commande : add, list, show, update ou cancel")
+	for group, subs := range map[string]string{"session": "add, list, show, update ou cancel", "token": "create, list ou revoke"} {
+		if args[0] != group {
+			continue
 		}
-		return command{}, nil, usagef("sous-commande inconnue : session %s", args[1])
+		if len(args) == 1 {
+			return command{}, nil, usagef("il manque la sous-commande : %s", subs)
+		}
+		return command{}, nil, usagef("sous-commande inconnue : %s %s", group, args[1])
 	}
 	return command{}, nil, usagef("commande inconnue : %s", args[0])
 }
