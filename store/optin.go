@@ -241,14 +241,8 @@ func (s *Store) PurgePending(ctx context.Context, ttl time.Duration) (signups, s
 			return err
 		}
 		signups, _ = res.RowsAffected()
-		res, err = tx.ExecContext(ctx, `
-			DELETE FROM subscribers sub
-			WHERE opted_out_at IS NULL AND NOT EXISTS (SELECT 1 FROM signups g WHERE g.subscriber_id = sub.id)`)
-		if err != nil {
-			return err
-		}
-		subscribers, _ = res.RowsAffected()
-		return nil
+		subscribers, err = deleteUnusedSubscribers(ctx, tx)
+		return err
 	})
 	if err != nil {
 		return 0, 0, fmt.Errorf("purge unconfirmed sign-ups: %w", err)

@@ -113,3 +113,20 @@ func (s *Store) FailedAddresses(ctx context.Context, emails []string) (map[strin
 	}
 	return out, rows.Err()
 }
+
+// DeliveryCounts counts the deliveries waiting and those failed for good,
+// for the metrics.
+func (s *Store) DeliveryCounts(ctx context.Context) (pending, failed int64, err error) {
+	var row struct {
+		Pending int64 `db:"pending"`
+		Failed  int64 `db:"failed"`
+	}
+	err = s.db.GetContext(ctx, &row, `
+		SELECT
+			(SELECT count(*) FROM deliveries WHERE status = 'pending') AS pending,
+			(SELECT count(*) FROM deliveries WHERE status = 'failed') AS failed`)
+	if err != nil {
+		return 0, 0, fmt.Errorf("count deliveries: %w", err)
+	}
+	return row.Pending, row.Failed, nil
+}
