@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/dinum/rappel/metrics"
 	"github.com/dinum/rappel/notify"
 	"github.com/dinum/rappel/store"
 	"github.com/dinum/rappel/templates"
@@ -28,6 +29,7 @@ func (d *dispatcher) deliver(ctx context.Context, tok string, row store.DueDeliv
 	var err error
 	if send, reason := decide(now, c); !send {
 		log.Info("Delivery skipped.", slog.String("reason", reason), slog.Duration("late", now.Sub(row.DueAt)))
+		d.s.cfg.Metrics.Delivered(row.Kind, metrics.Skipped)
 		out.Status, out.SkipReason = store.DeliverySkipped, reason
 		return out
 	}
@@ -48,11 +50,15 @@ func (d *dispatcher) deliver(ctx context.Context, tok string, row store.DueDeliv
 	// A send that started finishes even if ctx ends: the relay may accept
 	// it, and its outcome must be recorded. A stop that cannot wait aborts
 	// it through the sender.
+	started := time.Now()
 	err = d.s.sender.Send(context.WithoutCancel(ctx), msg)
+	d.s.cfg.Metrics.SendTook(time.Since(started))
 	out.At = row.DBNow.Add(time.Since(loadedAt))
 	if err == nil {
 		d.breaker.reset()
 		log.Info("Message sent.", slog.Duration("late", out.At.Sub(row.DueAt)))
+		d.s.cfg.Metrics.Delivered(row.Kind, metrics.Sent)
+		d.s.cfg.Metrics.Late(row.Kind, out.At.Sub(row.DueAt))
 		out.Status, out.Attempt = store.DeliverySent, store.AttemptAccepted
 		return out
 	}
@@ -102,7 +108,10 @@ func (d *dispatcher) candidate(row store.DueDelivery) (candidate, bool) {
 func (d *dispatcher) failure(log *slog.Logger, row store.DueDelivery, out store.Outcome, err error) store.Outcome {
 	out.Error = maskAddresses(err.Error())
 	out.SMTPCode = notify.ErrorCode(err)
+	m := d.s.cfg.Metrics
 	if errors.Is(err, notify.ErrUnreachable) {
+		m.Delivered(row.Kind, metrics.Unreachable)
+		m.SMTPError(metrics.Unreachable)
 		until := d.breaker.trip()
 		log.Warn("SMTP server unreachable; sending paused.", slog.String("error", out.Error), slog.Time("until", until))
 		out.Status, out.Attempt = store.DeliveryPending, store.AttemptUnreachable
@@ -111,7 +120,13 @@ func (d *dispatcher) failure(log *slog.Logger, row store.DueDelivery, out store.
 	}
 	attempt := row.Attempts + 1
 	retryAt := out.At.Add(d.s.cfg.Retry.backoff(attempt))
+	class := metrics.Permanent
+	if notify.IsTemporary(err) {
+		class = metrics.Temporary
+	}
+	m.SMTPError(class)
 	if notify.IsTemporary(err) && attempt < d.s.cfg.Retry.MaxAttempts && retryAt.Before(row.Session.StartsAt) {
+		m.Delivered(row.Kind, metrics.Retried)
 		log.Warn("Send failed, will retry.", slog.String("error", out.Error), slog.Time("retry_at", retryAt))
 		out.Status, out.Attempt, out.RetryAt = store.DeliveryPending, store.AttemptDeferred, retryAt
 		return out
@@ -120,6 +135,7 @@ func (d *dispatcher) failure(log *slog.Logger, row store.DueDelivery, out store.
 	if notify.IsTemporary(err) {
 		out.Attempt = store.AttemptDeferred
 	}
+	m.Delivered(row.Kind, metrics.Failed)
 	log.Error("Send failed for good.", slog.String("error", out.Error), slog.Int("smtp_code", out.SMTPCode))
 	return out
 }

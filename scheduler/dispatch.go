@@ -101,6 +101,7 @@ func (d *dispatcher) claimDue(ctx context.Context) error {
 			return nil
 		}
 		d.s.logger.Debug("Deliveries claimed.", slog.Int("count", len(claimed)))
+		d.s.cfg.Metrics.Claimed(len(claimed))
 		chunks := chunkBySession(tok, claimed, cfg.ChunkSize)
 		d.claims.add(tok, len(chunks))
 		for i, ch := range chunks {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/dinum/rappel/metrics"
 	"github.com/dinum/rappel/notify"
 	"github.com/dinum/rappel/store"
 )
@@ -50,8 +51,13 @@ type Config struct {
 	// PendingTTL is how long an unconfirmed sign-up is kept before it and
 	// its address are purged; default 72 h.
 	PendingTTL time.Duration
+	// Retention is how long sign-ups and addresses are kept after their
+	// session is over (personal data); default 90 days.
+	Retention time.Duration
 	// Worker names this replica in the deliveries it claims.
 	Worker string
+	// Metrics counts what is sent; nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 func (c *Config) setDefaults() {
@@ -64,6 +70,7 @@ func (c *Config) setDefaults() {
 	c.StopGrace = cmp.Or(c.StopGrace, 5*time.Second)
 	c.ConfirmTTL = cmp.Or(c.ConfirmTTL, 48*time.Hour)
 	c.PendingTTL = cmp.Or(c.PendingTTL, 72*time.Hour)
+	c.Retention = cmp.Or(c.Retention, 90*24*time.Hour)
 	c.Retry.setDefaults()
 	if c.Worker == "" {
 		host, _ := os.Hostname()
@@ -271,15 +278,24 @@ func (s *Scheduler) planReminders(sessions []store.SessionSchedule) []store.Plan
 	return out
 }
 
-// purge deletes the sign-ups left unconfirmed past PendingTTL and the
-// addresses nothing uses any more.
+// purge deletes the personal data rappel no longer needs: sign-ups left
+// unconfirmed past PendingTTL, those of sessions over for longer than
+// Retention, and the addresses nothing uses any more.
 func (s *Scheduler) purge(ctx context.Context) {
-	signups, subscribers, err := s.store.PurgePending(ctx, s.cfg.PendingTTL)
-	switch {
-	case err != nil && ctx.Err() == nil:
-		s.logger.Error("Unconfirmed sign-ups could not be purged.", slog.Any("error", err))
-	case signups+subscribers > 0:
-		s.logger.Info("Unconfirmed sign-ups purged.", slog.Int64("signups", signups), slog.Int64("subscribers", subscribers))
+	for _, p := range []struct {
+		what string
+		run  func(context.Context) (int64, int64, error)
+	}{
+		{"unconfirmed sign-ups", func(ctx context.Context) (int64, int64, error) { return s.store.PurgePending(ctx, s.cfg.PendingTTL) }},
+		{"sign-ups past retention", func(ctx context.Context) (int64, int64, error) { return s.store.PurgeEnded(ctx, s.cfg.Retention) }},
+	} {
+		signups, subscribers, err := p.run(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			s.logger.Error("Purge failed.", slog.String("what", p.what), slog.Any("error", err))
+		case signups+subscribers > 0:
+			s.logger.Info("Personal data purged.", slog.String("what", p.what), slog.Int64("signups", signups), slog.Int64("subscribers", subscribers))
+		}
 	}
 }
 

@@ -343,3 +343,25 @@ func TestDoubleOptInMessages(t *testing.T) {
 	}
 	waitFor(t, 10*time.Second, "planned", func() bool { return b.deliveries(t, s.ID)["j1 pending"] == 1 })
 }
+
+// TestRetentionJob: the worker's maintenance deletes, at start and every
+// hour, the sign-ups of sessions over for longer than the retention period.
+func TestRetentionJob(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	old := b.session(t, time.Now().Add(time.Hour))
+	b.subscribe(t, old.ID, "ancien@example.gouv.fr")
+	recent := b.session(t, time.Now().Add(time.Hour))
+	b.subscribe(t, recent.ID, "recent@example.gouv.fr")
+	if _, err := b.st.DB().Exec(`UPDATE sessions SET starts_at = now() - interval '100 days', ends_at = NULL WHERE id = $1`, old.ID); err != nil {
+		t.Fatal(err)
+	}
+	b.startWorker(t, workerOpts{})
+	waitFor(t, 10*time.Second, "purged", func() bool {
+		gs, _ := b.st.Signups(b.ctx, old.ID)
+		return len(gs) == 0
+	})
+	if gs, _ := b.st.Signups(b.ctx, recent.ID); len(gs) != 1 {
+		t.Errorf("the recent session lost its sign-ups: %v", gs)
+	}
+}
