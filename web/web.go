@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/dinum/rappel/metrics"
 	"github.com/dinum/rappel/store"
 	"github.com/dinum/rappel/templates"
 	"github.com/dinum/rappel/token"
@@ -40,6 +41,11 @@ type Config struct {
 	// TrustProxy reads the client's address from X-Forwarded-For, as set
 	// by a reverse proxy in front of rappel; only set it when there is one.
 	TrustProxy bool
+	// Metrics, when set, is served on /metrics.
+	Metrics *metrics.Metrics
+	// OpsOnly serves health, readiness and metrics only: the HTTP side of
+	// a worker-only replica.
+	OpsOnly bool
 }
 
 // Server serves rappel's HTTP endpoints.
@@ -66,6 +72,12 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
+	if s.cfg.Metrics != nil {
+		mux.Handle("GET /metrics", s.cfg.Metrics.Handler())
+	}
+	if s.cfg.OpsOnly {
+		return securityHeaders(mux)
+	}
 	mux.Handle("GET /static/", s.static())
 	mux.HandleFunc("GET /{$}", s.sessionList)
 	mux.HandleFunc("GET /sessions/{id}", s.sessionPage)
