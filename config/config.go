@@ -27,6 +27,7 @@ type Config struct {
 	SMTPRateLimit   float64
 	SMTPTimeout     time.Duration
 	SMTPHELO        string
+	SMTPCAFile      string
 
 	MailFrom          *mail.Address
 	TemplatesDir      string
@@ -45,6 +46,7 @@ type Config struct {
 	RetryBase     time.Duration
 	RetryMaxDelay time.Duration
 
+	Retention      time.Duration
 	ConfirmTTL     time.Duration
 	PendingTTL     time.Duration
 	ConfirmsPerDay int

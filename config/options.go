@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/mail"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -48,6 +49,8 @@ var options = []option{
 		}},
 	{name: "SMTP_HELO", doc: "nom annoncé au serveur SMTP (EHLO), par défaut le nom de la machine",
 		parse: func(c *Config, v string) error { c.SMTPHELO = v; return checkHost(v) }},
+	{name: "SMTP_CA_FILE", doc: "certificats (PEM) d'une autorité privée à croire pour le TLS du relais, en plus de celles du système",
+		parse: func(c *Config, v string) error { c.SMTPCAFile = v; return checkReadable(v) }},
 	{name: "MAIL_FROM", doc: "expéditeur, par exemple « DINUM <rappels@example.gouv.fr> »",
 		parse: parseFrom},
 	{name: "MAIL_OUTBOX_DIR", doc: "dossier où écrire les messages (.eml) au lieu de les envoyer",
@@ -90,6 +93,11 @@ var options = []option{
 	{name: "RETRY_MAX_DELAY", def: "10m", doc: "attente maximale entre deux tentatives",
 		parse: func(c *Config, v string) (err error) {
 			c.RetryMaxDelay, err = parseDuration(v, 10*time.Millisecond, 24*time.Hour)
+			return err
+		}},
+	{name: "RETENTION", def: "90d", doc: "durée de conservation des inscriptions et adresses après la fin d'une session (RGPD), en jours (90d) ou en heures",
+		parse: func(c *Config, v string) (err error) {
+			c.Retention, err = parseDays(v, 24*time.Hour, 10*365*24*time.Hour)
 			return err
 		}},
 	{name: "CONFIRM_TTL", def: "48h", doc: "validité du lien de confirmation d'une inscription",
@@ -141,6 +149,17 @@ func parseInt(v string, lo, hi int) (int, error) {
 	return n, nil
 }
 
+// parseDays reads a duration that may be written in days ("90d").
+func parseDays(v string, lo, hi time.Duration) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(v, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err == nil && days > 0 {
+			v = strconv.Itoa(days*24) + "h"
+		}
+	}
+	return parseDuration(v, lo, hi)
+}
+
 func parseDuration(v string, lo, hi time.Duration) (time.Duration, error) {
 	d, err := time.ParseDuration(v)
 	if err != nil || d < lo || d > hi {
@@ -167,6 +186,14 @@ func checkHost(v string) error {
 		return fmt.Errorf("« %s » : un nom d'hôte seul est attendu (le port va dans SMTP_PORT)", v)
 	}
 	return nil
+}
+
+func checkReadable(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("fichier illisible : %s", path)
+	}
+	return f.Close()
 }
 
 func parseTLS(c *Config, v string) error {

@@ -65,8 +65,15 @@ func dispatch(ctx context.Context, args, environ []string, stdin io.Reader, stdo
 	if err != nil {
 		return err
 	}
-	if cmd.name == "help" {
+	switch cmd.name {
+	case "help":
 		return cmd.run(ctx, &app{stdout: stdout}, rest)
+	case "check":
+		// check reports every problem, so it wires nothing in advance.
+		if _, err := parseFixed(rest, flagSpec{}, 0, ""); err != nil {
+			return err
+		}
+		return runCheck(ctx, environ, stdout)
 	}
 	a, err := wire(ctx, cmd, environ, stdin, stdout, stderr)
 	if err != nil {

@@ -3,13 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/dinum/rappel/notify/smtptest"
 	"github.com/dinum/rappel/store/storetest"
 )
 
@@ -374,4 +378,102 @@ func TestImportWithConfirmationAndCSVReport(t *testing.T) {
 		t.Errorf("formula not neutralised:\n%s", out)
 	}
 	b.fails(t, 2, "--format : « xlsx »", "deliveries", "--session", id, "--format", "xlsx")
+}
+
+// TestCheck runs "rappel check" against a live database and SMTP peer,
+// then against wrong settings: every problem is reported, the exit code
+// says it.
+func TestCheck(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	srv := smtptest.Start(t, smtptest.Options{StartTLS: true, Username: "rappel", Password: "secret"})
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, srv.CertPEM, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	good := append(append([]string{}, b.env...), serviceEnv(t, "127.0.0.1:0")...)
+	good = append(good, "SMTP_HOST="+srv.Host, "SMTP_PORT="+strconv.Itoa(srv.Port), "SMTP_TLS=starttls",
+		"SMTP_USERNAME=rappel", "SMTP_PASSWORD=secret", "SMTP_CA_FILE="+ca)
+	ok := &testBundle{env: good}
+	out := ok.ok(t, "check")
+	for _, want := range []string{"✔ Configuration", "✔ Base de données : joignable, schéma en version", "(à jour)",
+		"✔ Modèles", "✔ Serveur SMTP 127.0.0.1:", "EHLO, STARTTLS, authentification", "Tout est prêt."} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check lacks %q:\n%s", want, out)
+		}
+	}
+
+	for name, tt := range map[string]struct {
+		env  []string
+		want string
+	}{
+		"WrongPassword": {[]string{"SMTP_PASSWORD=faux"}, "✘ Serveur SMTP"},
+		"NoSMTPServer":  {[]string{"SMTP_PORT=1"}, "✘ Serveur SMTP 127.0.0.1:1 : échec de la connexion"},
+		"UntrustedTLS":  {[]string{"SMTP_CA_FILE="}, "✘ Serveur SMTP"},
+		"Unreachable":   {[]string{"DATABASE_URL=postgres://rappel@127.0.0.1:1/rappel?sslmode=disable&connect_timeout=2"}, "✘ Base de données : base de données injoignable"},
+		"MissingValue":  {[]string{"MAIL_FROM="}, "✘ Configuration : configuration invalide : MAIL_FROM : variable obligatoire"},
+		"WrongValue":    {[]string{"SMTP_TLS=ssl"}, "✘ Configuration : configuration invalide : SMTP_TLS"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			bad := &testBundle{env: append(append([]string{}, good...), tt.env...)}
+			r := bad.run(t, "", "check")
+			if r.code != 1 || !strings.Contains(r.stdout, tt.want) || !strings.Contains(r.stderr, "problème(s)") {
+				t.Errorf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+			}
+		})
+	}
+
+	t.Run("OutdatedSchema", func(t *testing.T) {
+		bad := &testBundle{env: append(append([]string{}, good...), "DATABASE_URL="+storetest.NewEmptyDatabase(t))}
+		r := bad.run(t, "", "check")
+		if r.code != 1 || !strings.Contains(r.stdout, "lancez « rappel migrate »") {
+			t.Errorf("exit %d\n%s", r.code, r.stdout)
+		}
+	})
+}
+
+func TestSubscriberExportAndForget(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.addSession(t)
+	b.ok(t, "subscribe", "--session", id, "--email", "Camille@Example.gouv.fr", "--name", "Camille")
+	var export map[string]any
+	if err := json.Unmarshal([]byte(b.ok(t, "subscriber", "export", "camille@example.gouv.fr")), &export); err != nil {
+		t.Fatal(err)
+	}
+	if export["email"] != "camille@example.gouv.fr" || export["name"] != "Camille" || len(export["signups"].([]any)) != 1 {
+		t.Errorf("export = %v", export)
+	}
+	if out := b.ok(t, "subscriber", "forget", "CAMILLE@example.gouv.fr"); !strings.Contains(out, "1 inscription(s)") {
+		t.Errorf("forget = %q", out)
+	}
+	b.fails(t, 1, "rappel ne garde rien sur l'adresse camille@example.gouv.fr", "subscriber", "export", "camille@example.gouv.fr")
+	b.fails(t, 1, "adresse électronique invalide", "subscriber", "forget", "pas-une-adresse")
+}
+
+// TestWithoutZoneDatabase runs the binary as in a minimal image, without a
+// time zone database: Paris time still works, embedded in the binary.
+func TestWithoutZoneDatabase(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	cmd := exec.Command(binary(t), "session", "add", "--kind", "atelier", "--title", "Sans fuseaux", "--start", "2030-07-01 10:00")
+	cmd.Env = append(b.env, "ZONEINFO=/nonexistent", "TZ=", "PATH=/nonexistent")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	list := b.ok(t, "session", "show", strings.TrimSpace(string(out)))
+	if !strings.Contains(list, "lundi 1er juillet 2030 à 10\u00a0h (Europe/Paris)") {
+		t.Errorf("show:\n%s", list)
+	}
+	// The zone files the system would use are not read: the stored instant
+	// is 08:00 UTC, summer time.
+	var starts string
+	check := exec.Command(binary(t), "session", "list", "--all")
+	check.Env = append(b.env, "ZONEINFO=/nonexistent", "RAPPEL_TIMEZONE=UTC")
+	o, _ := check.CombinedOutput()
+	starts = string(o)
+	if !strings.Contains(starts, "2030-07-01  08:00") {
+		t.Errorf("in UTC:\n%s", starts)
+	}
 }

@@ -9,9 +9,11 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/coreos/go-systemd/v22/daemon"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/dinum/rappel/config"
+	"github.com/dinum/rappel/metrics"
 	"github.com/dinum/rappel/notify"
 	"github.com/dinum/rappel/scheduler"
 	"github.com/dinum/rappel/store"
@@ -34,27 +36,56 @@ func cmdRun(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	m := metrics.New(a.store.DeliveryCounts)
 	g, ctx := errgroup.WithContext(ctx)
 	if only != "web" {
 		if err := a.cfg.Require(config.NeedTransport); err != nil {
 			return err
 		}
-		if err := startWorker(ctx, g, a, parts.composer); err != nil {
+		if err := startWorker(ctx, g, a, parts.composer, m); err != nil {
 			return err
 		}
 	}
-	if only != "worker" {
-		if err := startWeb(ctx, g, a, parts); err != nil {
-			return err
-		}
+	// A worker-only replica still answers health, readiness and metrics.
+	if err := startWeb(ctx, g, a, parts, m, only == "worker"); err != nil {
+		return err
 	}
 	a.logger.Info("rappel started.", slog.String("only", only), slog.String("http_addr", a.cfg.HTTPAddr))
+	notifySystemd(ctx, g, a.logger)
 	err = g.Wait()
+	_, _ = daemon.SdNotify(false, daemon.SdNotifyStopping)
 	a.logger.Info("rappel stopped.")
 	return err
 }
 
-func startWorker(ctx context.Context, g *errgroup.Group, a *app, composer *notify.Composer) error {
+// notifySystemd tells systemd the service is ready (Type=notify) and, when
+// the unit asks for it, keeps its watchdog fed while the process runs.
+// Outside systemd it does nothing.
+func notifySystemd(ctx context.Context, g *errgroup.Group, logger *slog.Logger) {
+	if ok, err := daemon.SdNotify(false, daemon.SdNotifyReady); err != nil {
+		logger.Warn("systemd could not be notified.", slog.Any("error", err))
+	} else if !ok {
+		return
+	}
+	interval, err := daemon.SdWatchdogEnabled(false)
+	if err != nil || interval == 0 {
+		return
+	}
+	g.Go(func() error {
+		t := time.NewTicker(interval / 2)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-t.C:
+				_, _ = daemon.SdNotify(false, daemon.SdNotifyWatchdog)
+			}
+		}
+	})
+}
+
+func startWorker(ctx context.Context, g *errgroup.Group, a *app, composer *notify.Composer, m *metrics.Metrics) error {
 	sender, err := newSender(ctx, a)
 	if err != nil {
 		return err
@@ -73,6 +104,8 @@ func startWorker(ctx context.Context, g *errgroup.Group, a *app, composer *notif
 		Retry:       scheduler.RetryPolicy{MaxAttempts: a.cfg.RetryMax, Base: a.cfg.RetryBase, Max: a.cfg.RetryMaxDelay},
 		ConfirmTTL:  a.cfg.ConfirmTTL,
 		PendingTTL:  a.cfg.PendingTTL,
+		Retention:   a.cfg.Retention,
+		Metrics:     m,
 	}, a.store, composer, sender, a.logger)
 	g.Go(func() error {
 		defer sender.Close()
@@ -91,11 +124,11 @@ func newSender(ctx context.Context, a *app) (notify.Sender, error) {
 		}
 		return notify.RateLimited(out, a.cfg.SMTPRateLimit), nil
 	}
-	smtp, err := notify.NewSMTP(notify.SMTPConfig{
-		Host: a.cfg.SMTPHost, Port: a.cfg.SMTPPortOrDefault(), Username: a.cfg.SMTPUsername,
-		Password: a.cfg.SMTPPassword, TLS: a.cfg.SMTPTLS, Timeout: a.cfg.SMTPTimeout,
-		Connections: a.cfg.SMTPConnections, HELO: a.cfg.SMTPHELO,
-	})
+	sc, err := smtpConfig(a.cfg)
+	if err != nil {
+		return nil, err
+	}
+	smtp, err := notify.NewSMTP(sc)
 	if err != nil {
 		return nil, err
 	}
@@ -108,12 +141,13 @@ func newSender(ctx context.Context, a *app) (notify.Sender, error) {
 	return notify.RateLimited(smtp, a.cfg.SMTPRateLimit), nil
 }
 
-func startWeb(ctx context.Context, g *errgroup.Group, a *app, parts mailParts) error {
+func startWeb(ctx context.Context, g *errgroup.Group, a *app, parts mailParts, m *metrics.Metrics, opsOnly bool) error {
 	srv := &http.Server{
 		Handler: web.New(web.Config{
 			Store: a.store, Tokens: parts.signer, Templates: parts.templates, Location: a.cfg.Location,
 			Logger: a.logger, Reminders: parts.reminders, ConfirmsPerDay: a.cfg.ConfirmsPerDay,
 			SignupsPerHour: a.cfg.SignupsPerHour, TrustProxy: a.cfg.TrustProxy,
+			Metrics: m, OpsOnly: opsOnly,
 		}).Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,

@@ -14,6 +14,8 @@ func commands() []command {
 	return []command{
 		{name: "migrate", summary: "applique les migrations du schéma (sans risque, même à plusieurs)",
 			usage: "rappel migrate", noSchemaCheck: true, run: cmdMigrate},
+		{name: "check", summary: "vérifie la configuration, la base, les modèles et le serveur SMTP ; rapport en clair",
+			usage: "rappel check"},
 		{name: "run", summary: "lance le service : envois des rappels et serveur HTTP, jusqu'à SIGTERM",
 			usage: "rappel run [--only worker|web]", need: config.NeedMail, run: cmdRun},
 		{name: "session add", summary: "crée une session et affiche son numéro",
@@ -40,6 +42,10 @@ func commands() []command {
 			usage: "rappel preview --session NUMÉRO --kind MESSAGE [--format text|html|eml]", need: config.NeedMail, run: cmdPreview},
 		{name: "send-test", summary: "envoie pour de vrai un message d'essai à une adresse",
 			usage: "rappel send-test --session NUMÉRO --kind MESSAGE --to ADRESSE", need: config.NeedTransport, run: cmdSendTest},
+		{name: "subscriber export", summary: "tout ce que rappel garde sur une adresse, en JSON (RGPD, droit d'accès)",
+			usage: "rappel subscriber export ADRESSE", run: cmdSubscriberExport},
+		{name: "subscriber forget", summary: "efface une adresse partout, envois compris (RGPD, droit à l'effacement)",
+			usage: "rappel subscriber forget ADRESSE", run: cmdSubscriberForget},
 		{name: "token create", summary: "crée un jeton d'accès à l'API pour un organisateur (affiché une seule fois)",
 			usage: "rappel token create ORGANISATEUR [--admin]", run: cmdTokenCreate},
 		{name: "token list", summary: "liste les jetons d'accès à l'API", usage: "rappel token list", run: cmdTokenList},
@@ -63,7 +69,7 @@ func findCommand(args []string) (command, []string, error) {
 			return c, args[1:], nil
 		}
 	}
-	for group, subs := range map[string]string{"session": "add, list, show, update ou cancel", "token": "create, list ou revoke"} {
+	for group, subs := range map[string]string{"session": "add, list, show, update ou cancel", "token": "create, list ou revoke", "subscriber": "export ou forget"} {
 		if args[0] != group {
 			continue
 		}

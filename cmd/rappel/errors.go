@@ -10,9 +10,14 @@ import (
 )
 
 // notFoundError names what a command looked for in vain.
-type notFoundError struct{ what string }
+type notFoundError struct{ what, msg string }
 
-func (e *notFoundError) Error() string { return e.what + " n'existe pas" }
+func (e *notFoundError) Error() string {
+	if e.msg != "" {
+		return e.msg
+	}
+	return e.what + " n'existe pas"
+}
 
 // describe turns an error into the French sentence shown to the person at
 // the terminal. Errors that are already French (usage, configuration,
@@ -24,6 +29,7 @@ func describe(err error) string {
 		ferr  *store.FieldError
 		nferr *notFoundError
 		terr  *templates.OverrideError
+		cerr2 *checkFailed
 	)
 	switch {
 	case errors.As(err, &uerr):
@@ -39,6 +45,8 @@ func describe(err error) string {
 		return nferr.Error()
 	case errors.As(err, &terr):
 		return terr.Message
+	case errors.As(err, &cerr2):
+		return cerr2.Error()
 	case errors.Is(err, store.ErrSchemaOutdated):
 		return "le schéma de la base n'est pas à jour : lancez d'abord « rappel migrate »"
 	case errors.Is(err, store.ErrCancelled):

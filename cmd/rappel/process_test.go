@@ -121,7 +121,8 @@ func workerEnv(b *testBundle, srv *smtptest.Server) []string {
 	return append(append([]string{}, b.env...),
 		"MAIL_FROM=DINUM <rappels@example.gouv.fr>", "PUBLIC_URL=https://rappel.example.gouv.fr",
 		"SECRET_KEYS="+testKey, "LOG_LEVEL=warn", "LOG_FORMAT=text",
-		"SMTP_HOST="+srv.Host, "SMTP_PORT="+strconv.Itoa(srv.Port), "SMTP_TLS=none", "SMTP_CONNECTIONS=4")
+		"SMTP_HOST="+srv.Host, "SMTP_PORT="+strconv.Itoa(srv.Port), "SMTP_TLS=none", "SMTP_CONNECTIONS=4",
+		"HTTP_ADDR=127.0.0.1:0") // each process its own port
 }
 
 // signUpMany creates a session whose H-1 falls due in a few seconds and

@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -66,7 +69,8 @@ func TestRunOverSMTP(t *testing.T) {
 	}})
 	addr := freeAddr(t)
 	b.env = append(b.env, serviceEnv(t, addr)...)
-	b.env = append(b.env, "SMTP_HOST="+srv.Host, "SMTP_PORT="+strconv.Itoa(srv.Port), "SMTP_TLS=none", "REMINDERS=1h,2m")
+	b.env = append(b.env, "SMTP_HOST="+srv.Host, "SMTP_PORT="+strconv.Itoa(srv.Port), "SMTP_TLS=none", "REMINDERS=1h,2m",
+		"LOG_LEVEL=debug", "LOG_FORMAT=json")
 
 	id := strings.TrimSpace(b.ok(t, "session", "add", "--kind", "atelier", "--title", "Collectivités territoriales : la DINUM et l'ANCT vous présentent leurs outils",
 		"--start", time.Now().Add(time.Hour+2*time.Second).Format(time.RFC3339Nano), "--location", "En ligne"))
@@ -108,14 +112,75 @@ func TestRunOverSMTP(t *testing.T) {
 			t.Errorf("deliveries lacks %q:\n%s", want, out)
 		}
 	}
+	checkMetrics(t, "http://"+addr+"/metrics")
 	cancel()
 	select {
 	case r := <-done:
 		if r.code != 0 {
 			t.Errorf("run exited %d: %s", r.code, r.stderr)
 		}
+		checkLogs(t, r.stderr)
 	case <-time.After(15 * time.Second):
 		t.Fatal("run did not stop")
+	}
+}
+
+// checkMetrics reads /metrics: every metric of the operations' list is
+// there, and the reminder sent and the refused one moved them.
+func checkMetrics(t *testing.T, url string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	body := string(raw)
+	for _, want := range []string{
+		`rappel_deliveries_total{kind="h1",outcome="sent"} 1`,
+		`rappel_deliveries_total{kind="h1",outcome="failed"} 1`,
+		`rappel_delivery_lateness_seconds_count{kind="h1"} 1`,
+		`rappel_smtp_send_duration_seconds_count 2`,
+		`rappel_smtp_errors_total{class="permanent"} 1`,
+		`rappel_claim_batch_size_count`,
+		`rappel_deliveries_pending 2`,
+		`rappel_deliveries_failed 1`,
+		`go_goroutines`, `process_resident_memory_bytes`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+}
+
+// addressRe finds an email address whose local part is in clear.
+var addressRe = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[a-z]{2,}`)
+
+// checkLogs: the service's logs are JSON, one object a line, with the ids
+// of what they are about, and never an address in clear.
+func checkLogs(t *testing.T, logs string) {
+	t.Helper()
+	sent := false
+	for _, line := range strings.Split(strings.TrimSpace(logs), "\n") {
+		var entry map[string]any
+		if err := json.Unmarshal([]byte(line), &entry); err != nil {
+			t.Errorf("log line is not JSON: %q", line)
+			continue
+		}
+		if entry["msg"] == "Message sent." {
+			sent = true
+			for _, key := range []string{"delivery_id", "session_id", "kind", "attempt", "late"} {
+				if _, ok := entry[key]; !ok {
+					t.Errorf("log of a send lacks %s: %q", key, line)
+				}
+			}
+		}
+		if m := addressRe.FindString(line); m != "" && !strings.HasPrefix(m, "rappels@") {
+			t.Errorf("an address in clear in the logs: %q in %q", m, line)
+		}
+	}
+	if !sent {
+		t.Errorf("no send logged:\n%s", logs)
 	}
 }
 

@@ -1,6 +1,12 @@
 package main
 
 import (
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"os"
+
+	"github.com/dinum/rappel/config"
 	"github.com/dinum/rappel/notify"
 	"github.com/dinum/rappel/templates"
 	"github.com/dinum/rappel/token"
@@ -38,4 +44,26 @@ func (a *app) mailParts() (mailParts, error) {
 		return mailParts{}, err
 	}
 	return mailParts{templates: tpl, signer: signer, composer: composer, reminders: templates.Join(when)}, nil
+}
+
+// smtpConfig is the relay of the configuration; with SMTP_CA_FILE, the
+// system's authorities are trusted and that file's too.
+func smtpConfig(cfg *config.Config) (notify.SMTPConfig, error) {
+	sc := notify.SMTPConfig{
+		Host: cfg.SMTPHost, Port: cfg.SMTPPortOrDefault(), Username: cfg.SMTPUsername, Password: cfg.SMTPPassword,
+		TLS: cfg.SMTPTLS, Timeout: cfg.SMTPTimeout, Connections: cfg.SMTPConnections, HELO: cfg.SMTPHELO,
+	}
+	if cfg.SMTPCAFile == "" {
+		return sc, nil
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+	}
+	pemData, err := os.ReadFile(cfg.SMTPCAFile)
+	if err != nil || !pool.AppendCertsFromPEM(pemData) {
+		return sc, fmt.Errorf("SMTP_CA_FILE : aucun certificat lisible dans %s", cfg.SMTPCAFile)
+	}
+	sc.TLSConfig = &tls.Config{RootCAs: pool, ServerName: cfg.SMTPHost, MinVersion: tls.VersionTLS12}
+	return sc, nil
 }

@@ -11,6 +11,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/pem"
 	"errors"
 	"io"
 	"math/big"
@@ -51,8 +52,10 @@ type Options struct {
 type Server struct {
 	Host string
 	Port int
-	// ClientTLS trusts the server's certificate.
+	// ClientTLS trusts the server's certificate; CertPEM is that
+	// certificate, for a client configured by file.
 	ClientTLS *tls.Config
+	CertPEM   []byte
 
 	t         testing.TB
 	opts      Options
@@ -72,7 +75,7 @@ func Start(t testing.TB, opts Options) *Server {
 	t.Helper()
 	s := &Server{t: t, opts: opts, arrived: make(chan struct{}, 1), conns: map[*smtp.Conn]bool{}, Host: "127.0.0.1"}
 	if opts.StartTLS || opts.ImplicitTLS {
-		s.serverTLS, s.ClientTLS = selfSigned(t)
+		s.serverTLS, s.ClientTLS, s.CertPEM = selfSigned(t)
 	}
 	s.listen("127.0.0.1:0")
 	t.Cleanup(s.Stop)
@@ -272,7 +275,7 @@ func (discardLogger) Println(...any)        {}
 
 // selfSigned makes a certificate for 127.0.0.1 and a client configuration
 // that trusts it.
-func selfSigned(t testing.TB) (*tls.Config, *tls.Config) {
+func selfSigned(t testing.TB) (*tls.Config, *tls.Config, []byte) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -300,5 +303,5 @@ func selfSigned(t testing.TB) (*tls.Config, *tls.Config) {
 	pool.AddCert(cert)
 	server := &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
 	client := &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}
-	return server, client
+	return server, client, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 }
