@@ -75,22 +75,21 @@ type Claimed struct {
 // moves to the end of the lease, which takes them out of the due set.
 func (s *Store) ClaimDue(ctx context.Context, p ClaimParams) ([]Claimed, error) {
 	var out []Claimed
+	// The ids are given to the UPDATE as an array: joined to the claim
+	// instead, the planner may hash the whole table to find 500 rows.
 	err := s.db.SelectContext(ctx, &out, `
-		WITH due AS (
-			SELECT id
-			FROM deliveries
-			WHERE status = 'pending' AND next_attempt_at <= now()
-			ORDER BY next_attempt_at
-			LIMIT $1
-			FOR UPDATE SKIP LOCKED
-		)
 		UPDATE deliveries d SET
 			next_attempt_at = now() + make_interval(secs => $2),
 			claim_token = $3,
 			claimed_by = $4,
 			updated_at = now()
-		FROM due
-		WHERE d.id = due.id
+		WHERE d.id = ANY(ARRAY(
+			SELECT id
+			FROM deliveries
+			WHERE status = 'pending' AND next_attempt_at <= now()
+			ORDER BY next_attempt_at
+			LIMIT $1
+			FOR UPDATE SKIP LOCKED))
 		RETURNING d.id, d.session_id`,
 		p.Limit, p.Lease.Seconds(), p.Token, p.Worker)
 	if err != nil {
@@ -160,11 +159,13 @@ func (f *Fence) LoadClaimed(ctx context.Context, token string, ids []int64) ([]D
 				WHERE l.signup_id = d.signup_id
 				  AND l.schedule_version = d.schedule_version
 				  AND l.id <> d.id
+				  AND l.kind <> 'confirmation' -- the unique index's predicate
 				  AND l.kind ~ '`+reminderKindPattern+`'
 				  AND l.due_at > d.due_at
 				  AND l.due_at <= now()
 			) AS later_due,
-			EXISTS (SELECT 1 FROM delivery_attempts a WHERE a.delivery_id = d.id) AS tried,
+			-- Every attempt of a delivery still pending counted or left its error.
+			d.attempts > 0 OR d.last_error IS NOT NULL AS tried,
 			d.previous_starts_at,
 			d.previous_ends_at,
 			now() AS db_now
@@ -181,7 +182,8 @@ func (f *Fence) LoadClaimed(ctx context.Context, token string, ids []int64) ([]D
 	return out, nil
 }
 
-// Attempt outcomes, kept in delivery_attempts.
+// Attempt outcomes, kept in delivery_attempts but for an acceptance, which is
+// the delivery's sent_at.
 const (
 	AttemptAccepted    = "accepted"
 	AttemptDeferred    = "deferred"
@@ -208,7 +210,9 @@ type Outcome struct {
 }
 
 // RecordOutcomes writes a batch of outcomes, and the attempts they record,
-// in one statement. Only rows still held by the same claim are written: a
+// in one statement. An acceptance is the delivery's sent_at, not a row of
+// delivery_attempts, which keeps the attempts that failed: a row more for
+// every message sent would double the writes of the busiest statement. Only rows still held by the same claim are written: a
 // replica whose lease was taken over writes nothing. It returns how many
 // deliveries matched.
 func (s *Store) RecordOutcomes(ctx context.Context, outcomes []Outcome) (int64, error) {
@@ -251,7 +255,7 @@ func (s *Store) RecordOutcomes(ctx context.Context, outcomes []Outcome) (int64, 
 			SELECT o.id, coalesce(nullif(o.at, '')::timestamptz, now()), o.attempt,
 				nullif(o.smtp_code, 0), nullif(o.error, '')
 			FROM o JOIN written w ON w.id = o.id
-			WHERE o.attempt <> ''
+			WHERE o.attempt NOT IN ('', 'accepted')
 		)
 		SELECT count(*) FROM written`,
 		pq.Array(ids), pq.Array(tokens), pq.Array(statuses), pq.Array(reasons), pq.Array(errs),

@@ -49,15 +49,23 @@ type PlanFunc func(sessions []SessionSchedule) []PlannedReminder
 // 18 h the same day; it is for a session moved to next week). It returns
 // the number of sessions handled; fewer than limit means nothing is left.
 func (s *Store) PlanDeliveries(ctx context.Context, limit int, plan PlanFunc) (int, error) {
+	return s.PlanDeliveriesPart(ctx, limit, 0, 1, plan)
+}
+
+// PlanDeliveriesPart is PlanDeliveries for the sessions whose id is part
+// modulo parts only, so that several transactions can plan at once, each
+// on a core of the database, without waiting for each other.
+func (s *Store) PlanDeliveriesPart(ctx context.Context, limit, part, parts int, plan PlanFunc) (int, error) {
 	var n int
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var sessions []SessionSchedule
 		err := tx.SelectContext(ctx, &sessions, `
 			SELECT id, starts_at, schedule_version, status = 'scheduled' AND starts_at > now() AS open
 			FROM sessions
-			WHERE id IN (SELECT DISTINCT session_id FROM signups WHERE needs_plan LIMIT $1)
+			WHERE id IN (SELECT DISTINCT session_id FROM signups
+			             WHERE needs_plan AND session_id % $2 = $3 LIMIT $1)
 			ORDER BY id
-			FOR SHARE`, limit)
+			FOR SHARE`, limit, parts, part)
 		if err != nil {
 			return fmt.Errorf("read sessions to plan: %w", err)
 		}
@@ -98,28 +106,36 @@ func insertPlanned(ctx context.Context, tx *sqlx.Tx, sessions []SessionSchedule,
 		plan AS (
 			SELECT * FROM unnest($2::bigint[], $3::int[], $4::text[], $5::text[]::timestamptz[], $6::float8[])
 				AS p(session_id, schedule_version, kind, due_at, offset_secs)
+		),
+		-- Materialized so that the reason is decided once per row, and
+		-- with no look at earlier sends for a first schedule: the table
+		-- being filled may still look empty to the planner, which would
+		-- then scan it for every row.
+		decided AS MATERIALIZED (
+			SELECT m.id AS signup_id, p.session_id, p.kind, p.schedule_version, p.due_at,
+				CASE
+					WHEN p.due_at <= greatest(m.confirmed_at, s.schedule_changed_at) THEN 'past_at_signup'
+					WHEN p.schedule_version = 1 THEN NULL
+					WHEN EXISTS (
+						SELECT 1 FROM deliveries o
+						WHERE o.signup_id = m.id AND o.kind = p.kind AND o.kind <> 'confirmation'
+						  AND o.status = 'sent'
+						  AND o.schedule_version < p.schedule_version
+						  AND abs(extract(epoch FROM p.due_at - o.due_at)) < p.offset_secs
+					) THEN 'already_sent'
+				END AS reason
+			FROM marked m
+			JOIN plan p ON p.session_id = m.session_id
+			JOIN sessions s ON s.id = p.session_id AND s.schedule_version = p.schedule_version
+			WHERE m.status = 'confirmed'
 		)
 		INSERT INTO deliveries (signup_id, session_id, kind, schedule_version, due_at, next_attempt_at,
 		                        status, skip_reason, decided_at)
-		SELECT m.id, p.session_id, p.kind, p.schedule_version, p.due_at, p.due_at,
-			CASE WHEN r.reason IS NULL THEN 'pending' ELSE 'skipped' END,
-			r.reason,
-			CASE WHEN r.reason IS NOT NULL THEN now() END
-		FROM marked m
-		JOIN plan p ON p.session_id = m.session_id
-		JOIN sessions s ON s.id = p.session_id AND s.schedule_version = p.schedule_version
-		CROSS JOIN LATERAL (
-			SELECT CASE
-				WHEN p.due_at <= greatest(m.confirmed_at, s.schedule_changed_at) THEN 'past_at_signup'
-				WHEN EXISTS (
-					SELECT 1 FROM deliveries o
-					WHERE o.signup_id = m.id AND o.kind = p.kind AND o.status = 'sent'
-					  AND o.schedule_version < p.schedule_version
-					  AND abs(extract(epoch FROM p.due_at - o.due_at)) < p.offset_secs
-				) THEN 'already_sent'
-			END AS reason
-		) r
-		WHERE m.status = 'confirmed'
+		SELECT signup_id, session_id, kind, schedule_version, due_at, due_at,
+			CASE WHEN reason IS NULL THEN 'pending' ELSE 'skipped' END,
+			reason,
+			CASE WHEN reason IS NOT NULL THEN now() END
+		FROM decided
 		ON CONFLICT (signup_id, kind, schedule_version) WHERE kind <> 'confirmation' DO NOTHING`,
 		pq.Array(ids), pq.Array(pSession), pq.Array(pVersion), pq.Array(pKind), pq.Array(pDue), pq.Array(pOffset))
 	if err != nil {

@@ -86,6 +86,12 @@ func (s *Store) SessionDeliveries(ctx context.Context, sessionID int64) ([]Deliv
 			out[i].History = append(out[i].History, a)
 		}
 	}
+	// The acceptance ends the history: it is kept as sent_at.
+	for i, r := range out {
+		if r.SentAt != nil {
+			out[i].History = append(out[i].History, AttemptReport{DeliveryID: r.ID, At: *r.SentAt, Outcome: AttemptAccepted})
+		}
+	}
 	return out, nil
 }
 
