@@ -71,7 +71,7 @@ var options = []option{
 		parse: func(*Config, string) error { return nil }}, // read after REMINDERS, in Parse
 	{name: "SECRET_KEYS", secret: true, doc: "clés de signature des liens (32 caractères au moins), séparées par des virgules ; la première signe",
 		parse: parseKeys},
-	{name: "CLAIM_BATCH", def: "500", doc: "envois réservés à la fois",
+	{name: "CLAIM_BATCH", def: "5000", doc: "envois réservés à la fois, au plus (la taille suit le débit)",
 		parse: func(c *Config, v string) (err error) { c.ClaimBatch, err = parseInt(v, 1, 100000); return err }},
 	{name: "LEASE_DURATION", def: "5m", doc: "durée de réservation d'un envoi avant qu'une autre instance le reprenne",
 		parse: func(c *Config, v string) (err error) {

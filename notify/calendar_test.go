@@ -20,11 +20,7 @@ func calendarOf(t *testing.T, c *notify.Composer, m notify.Message) (*ical.Calen
 	if err != nil {
 		t.Fatal(err)
 	}
-	var raw bytes.Buffer
-	if _, err := msg.WriteTo(&raw); err != nil {
-		t.Fatal(err)
-	}
-	p, err := smtptest.Message{Data: raw.Bytes()}.Parse()
+	p, err := smtptest.Message{Data: msg.Data}.Parse()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,12 +109,8 @@ func TestCalendarAttachment(t *testing.T) {
 	t.Run("NoCalendarBeforeConfirmation", func(t *testing.T) {
 		t.Parallel()
 		req := m
-		req.Kind, req.ConfirmURL = "confirmation", "https://rappel.example.gouv.fr/confirmation/x"
-		msg, err := c.Compose(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(msg.GetAttachments()) != 0 {
+		req.Kind, req.ConfirmToken = "confirmation", "x"
+		if p := render(t, c, req); p.Parts["text/calendar"] != "" || p.ContentType != "multipart/alternative" {
 			t.Error("a calendar is attached to a sign-up not yet confirmed")
 		}
 	})

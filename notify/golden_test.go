@@ -1,7 +1,6 @@
 package notify_test
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
 	"os"
@@ -82,7 +81,7 @@ func goldenMessage(s agendaSession, kind string, before time.Duration) notify.Me
 	}
 	switch kind {
 	case "confirmation":
-		m.ConfirmURL = "https://rappel.example.gouv.fr/confirmation/Jeton-De-Confirmation"
+		m.ConfirmToken = "Jeton-De-Confirmation"
 	case "reschedule":
 		prev, prevEnd := s.in.StartsAt.AddDate(0, 0, -7), s.in.EndsAt.AddDate(0, 0, -7)
 		m.PreviousStartsAt, m.PreviousEndsAt = &prev, &prevEnd
@@ -120,11 +119,7 @@ func render(t *testing.T, c *notify.Composer, m notify.Message) smtptest.Parsed 
 	if err != nil {
 		t.Fatal(err)
 	}
-	var raw bytes.Buffer
-	if _, err := msg.WriteTo(&raw); err != nil {
-		t.Fatal(err)
-	}
-	p, err := smtptest.Message{Data: raw.Bytes()}.Parse()
+	p, err := smtptest.Message{Data: msg.Data}.Parse()
 	if err != nil {
 		t.Fatal(err)
 	}

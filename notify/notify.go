@@ -5,7 +5,6 @@
 package notify
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,8 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	gomail "github.com/wneessen/go-mail"
 
 	"github.com/dinum/rappel/templates"
 	"github.com/dinum/rappel/token"
@@ -26,9 +23,19 @@ import (
 // error that IsTemporary classifies. Abort makes the sends in progress fail
 // at once.
 type Sender interface {
-	Send(ctx context.Context, msg *gomail.Msg) error
+	Send(ctx context.Context, e *Email) error
 	Abort()
 	Close() error
+}
+
+// Email is a message ready to leave: its envelope and its bytes (RFC 5322,
+// lines ending in CRLF).
+type Email struct {
+	From string
+	To   string
+	// MessageID is the Message-ID, without its angle brackets.
+	MessageID string
+	Data      []byte
 }
 
 // Message is everything needed to build one email.
@@ -49,9 +56,9 @@ type Message struct {
 	// ScheduleVersion is the session's current schedule version: the
 	// SEQUENCE of the calendar event follows it.
 	ScheduleVersion int
-	// ConfirmURL is, for a sign-up confirmation request, the link that
-	// confirms it.
-	ConfirmURL string
+	// ConfirmToken is, for a sign-up confirmation request, the token of
+	// the link that confirms it.
+	ConfirmToken string
 	// TestID marks a preview or a test send: it names the Message-ID in
 	// place of a delivery, and the message carries X-Rappel-Test.
 	TestID string
@@ -79,6 +86,7 @@ type ComposerConfig struct {
 type Composer struct {
 	cfg    ComposerConfig
 	domain string
+	drafts drafts
 }
 
 // NewComposer checks the configuration shared by every message.
@@ -106,7 +114,12 @@ func (c *Composer) ConfirmURL(tok string) string {
 
 // UnsubscribeURL is the page of a sign-up's unsubscribe link.
 func (c *Composer) UnsubscribeURL(signupID int64) string {
-	return c.cfg.PublicURL.JoinPath("desinscription", c.cfg.Tokens.Sign(token.Unsubscribe, signupID)).String()
+	return c.UnsubscribeURLFor(c.cfg.Tokens.Sign(token.Unsubscribe, signupID))
+}
+
+// UnsubscribeURLFor is the unsubscribe page of a token.
+func (c *Composer) UnsubscribeURLFor(tok string) string {
+	return c.cfg.PublicURL.JoinPath("desinscription", tok).String()
 }
 
 // templateName maps a delivery kind to its template: each kind has its
@@ -118,40 +131,98 @@ func templateName(kind string) string {
 	return kind
 }
 
-// Compose builds the email of m.
-func (c *Composer) Compose(m Message) (*gomail.Msg, error) {
-	data := c.data(m)
-	rendered, err := c.cfg.Templates.RenderEmail(templateName(m.Kind), data)
-	if err != nil {
-		return nil, fmt.Errorf("compose delivery %d: %w", m.DeliveryID, err)
-	}
-	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
-	msg.FromMailAddress(c.cfg.From)
-	if err := msg.AddToFormat(m.Recipient.Name, m.Recipient.Email); err != nil {
-		return nil, fmt.Errorf("compose delivery %d: set recipient: %w", m.DeliveryID, err)
-	}
-	msg.Subject(rendered.Subject)
-	msg.SetDateWithValue(m.Now.In(c.cfg.Location))
-	if m.TestID != "" {
-		msg.SetMessageIDWithValue("rappel.test-" + m.TestID + "." + m.Kind + "@" + c.domain)
-		msg.SetGenHeader("X-Rappel-Test", "1")
-	} else {
-		msg.SetMessageIDWithValue(c.MessageID(m.DeliveryID, m.Kind))
-	}
-	c.setListHeaders(msg, m, data.UnsubscribeURL)
-	msg.SetBodyString(gomail.TypeTextPlain, rendered.Text)
-	msg.AddAlternativeString(gomail.TypeTextHTML, rendered.HTML)
-	if method, ok := calendarFor(m.Kind); ok {
-		ics, err := c.calendar(m, method)
+// Compose builds the email of m: from the draft its session shares with
+// the other recipients when it can, else on its own.
+func (c *Composer) Compose(m Message) (*Email, error) {
+	var d *draft
+	var err error
+	if m.TestID == "" && fillsSafely(m.Recipient.Name) && fillsSafely(m.Recipient.Email) {
+		d, err = c.drafts.get(c.key(m), func() (*draft, error) { return c.newDraft(m, true) })
 		if err != nil {
 			return nil, fmt.Errorf("compose delivery %d: %w", m.DeliveryID, err)
 		}
-		ctype := gomail.ContentType("text/calendar; charset=utf-8; method=" + string(method))
-		if err := msg.AttachReader("invitation.ics", bytes.NewReader(ics), gomail.WithFileContentType(ctype)); err != nil {
-			return nil, fmt.Errorf("compose delivery %d: attach calendar: %w", m.DeliveryID, err)
+	}
+	if d == nil || !d.fillable {
+		if d, err = c.newDraft(m, false); err != nil {
+			return nil, fmt.Errorf("compose delivery %d: %w", m.DeliveryID, err)
 		}
 	}
-	return msg, nil
+	v := c.values(m)
+	id := c.MessageID(m.DeliveryID, m.Kind)
+	if m.TestID != "" {
+		id = "rappel.test-" + m.TestID + "." + m.Kind + "@" + c.domain
+	}
+	buf := make([]byte, 0, d.size+1024)
+	buf = c.appendOwnHeaders(buf, m, id, v.unsubscribe)
+	buf = d.fill(buf, &v)
+	return &Email{From: c.cfg.From.Address, To: m.Recipient.Email, MessageID: id, Data: buf}, nil
+}
+
+// key is what the draft of m depends on.
+func (c *Composer) key(m Message) draftKey {
+	s := m.Session
+	left, soon := templates.Relative(m.Now, s.StartsAt, c.cfg.Location)
+	k := draftKey{
+		kind: m.Kind, sessionKind: s.Kind, title: s.Title, description: s.Description,
+		location: s.Location, url: s.URL, timeLeft: left, session: s.ID, starts: s.StartsAt.UnixNano(),
+		version: m.ScheduleVersion, accessible: s.Accessible, soon: soon, hasName: m.Recipient.Name != "",
+	}
+	if s.EndsAt != nil {
+		k.ends = s.EndsAt.UnixNano()
+	}
+	if m.PreviousStartsAt != nil {
+		k.prevStart = m.PreviousStartsAt.UnixNano()
+	}
+	if m.PreviousEndsAt != nil {
+		k.prevEnd = m.PreviousEndsAt.UnixNano()
+	}
+	return k
+}
+
+// values are what m's recipient puts in the holes of a draft.
+func (c *Composer) values(m Message) recipientValues {
+	return recipientValues{
+		name: m.Recipient.Name, nameHTML: htmlEscape(m.Recipient.Name),
+		email: m.Recipient.Email, emailHTML: htmlEscape(m.Recipient.Email),
+		unsubscribe: c.cfg.Tokens.Sign(token.Unsubscribe, m.SignupID),
+		confirm:     m.ConfirmToken,
+	}
+}
+
+// appendOwnHeaders writes the headers that differ from one message to the
+// next: recipient, date, Message-ID (the same on every attempt, so that a
+// receiving system can recognise a duplicate) and unsubscribe links
+// (RFC 2369, one-click RFC 8058).
+func (c *Composer) appendOwnHeaders(dst []byte, m Message, id, unsubscribeToken string) []byte {
+	// A line break in a name would end the header: none is let through.
+	name := strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, m.Recipient.Name)
+	to := (&mail.Address{Name: name, Address: m.Recipient.Email}).String()
+	dst = append(dst, "To: "...)
+	dst = append(dst, strings.ReplaceAll(to, "?= =?", "?=\r\n =?")...)
+	dst = append(dst, "\r\nDate: "...)
+	dst = m.Now.In(c.cfg.Location).AppendFormat(dst, time.RFC1123Z)
+	dst = append(dst, "\r\nMessage-ID: <"...)
+	dst = append(dst, id...)
+	dst = append(dst, ">\r\nList-Unsubscribe: <"...)
+	dst = append(dst, c.cfg.PublicURL.JoinPath("desinscription", unsubscribeToken).String()...)
+	dst = append(dst, '>')
+	if c.cfg.UnsubscribeMailto != "" {
+		dst = append(dst, ",\r\n <mailto:"...)
+		dst = append(dst, c.cfg.UnsubscribeMailto...)
+		dst = append(dst, "?subject=desinscription%20"...)
+		dst = append(dst, unsubscribeToken...)
+		dst = append(dst, '>')
+	}
+	dst = append(dst, '\r', '\n')
+	if m.TestID != "" {
+		dst = append(dst, "X-Rappel-Test: 1\r\n"...)
+	}
+	return dst
 }
 
 func (c *Composer) data(m Message) templates.Data {
@@ -167,28 +238,11 @@ func (c *Composer) data(m Message) templates.Data {
 	if m.PreviousStartsAt != nil {
 		d.PreviousWhen = templates.Span(*m.PreviousStartsAt, m.PreviousEndsAt, c.cfg.Location)
 	}
-	d.ConfirmURL, d.ConfirmValidity = m.ConfirmURL, c.cfg.ConfirmValidity
+	if m.ConfirmToken != "" {
+		d.ConfirmURL = c.ConfirmURL(m.ConfirmToken)
+	}
+	d.ConfirmValidity = c.cfg.ConfirmValidity
 	d.Reminders = c.cfg.Reminders
 	_, d.Calendar = calendarFor(m.Kind)
 	return d
-}
-
-// setListHeaders sets the headers of the contract that tell mail software
-// what the message is: unsubscribe (RFC 2369, one-click RFC 8058), list
-// (RFC 2919), automatic (RFC 3834), and rappel's tracing headers.
-func (c *Composer) setListHeaders(msg *gomail.Msg, m Message, unsubscribeURL string) {
-	uris := []string{unsubscribeURL}
-	if c.cfg.UnsubscribeMailto != "" {
-		uris = append(uris, "mailto:"+c.cfg.UnsubscribeMailto+"?subject=desinscription%20"+
-			c.cfg.Tokens.Sign(token.Unsubscribe, m.SignupID))
-	}
-	msg.SetListUnsubscribe(uris...)
-	msg.SetListUnsubscribePost()
-	sid := strconv.FormatInt(m.Session.ID, 10)
-	msg.SetGenHeader("List-Id", "Rappels de la session "+sid+" <session-"+sid+".rappel."+c.domain+">")
-	msg.SetGenHeader("Auto-Submitted", "auto-generated")
-	msg.SetGenHeader("X-Auto-Response-Suppress", "All")
-	msg.SetGenHeader("X-Rappel-Kind", m.Kind)
-	msg.SetGenHeader("X-Rappel-Session", sid)
-	msg.SetUserAgent("rappel")
 }

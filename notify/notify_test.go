@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
-	gomail "github.com/wneessen/go-mail"
 
 	"github.com/dinum/rappel/notify"
 	"github.com/dinum/rappel/notify/smtptest"
@@ -19,7 +18,7 @@ import (
 	"github.com/dinum/rappel/token"
 )
 
-func paris(t *testing.T) *time.Location {
+func paris(t testing.TB) *time.Location {
 	t.Helper()
 	loc, err := time.LoadLocation("Europe/Paris")
 	if err != nil {
@@ -28,12 +27,12 @@ func paris(t *testing.T) *time.Location {
 	return loc
 }
 
-func composer(t *testing.T) *notify.Composer {
+func composer(t testing.TB) *notify.Composer {
 	t.Helper()
 	return composerIn(t, paris(t))
 }
 
-func composerIn(t *testing.T, loc *time.Location) *notify.Composer {
+func composerIn(t testing.TB, loc *time.Location) *notify.Composer {
 	t.Helper()
 	tpl, err := templates.Load()
 	if err != nil {
@@ -53,7 +52,7 @@ func composerIn(t *testing.T, loc *time.Location) *notify.Composer {
 }
 
 // webinaire is the fixture agenda's webinaire of 17 November 2021.
-func webinaire(t *testing.T) notify.Message {
+func webinaire(t testing.TB) notify.Message {
 	loc := paris(t)
 	start := time.Date(2021, 11, 17, 17, 0, 0, 0, loc)
 	end := start.Add(30 * time.Minute)
@@ -69,7 +68,7 @@ func webinaire(t *testing.T) notify.Message {
 	}
 }
 
-func send(t *testing.T, msg *gomail.Msg) smtptest.Parsed {
+func send(t *testing.T, msg *notify.Email) smtptest.Parsed {
 	t.Helper()
 	srv := smtptest.Start(t, smtptest.Options{})
 	s, err := notify.NewSMTP(notify.SMTPConfig{Host: srv.Host, Port: srv.Port, TLS: notify.TLSNone, Timeout: 5 * time.Second, Connections: 1})
@@ -130,8 +129,8 @@ func TestComposeHeaders(t *testing.T) {
 
 	// The same delivery built again has the same Message-ID.
 	again, _ := c.Compose(webinaire(t))
-	if again.GetMessageID() != msg.GetMessageID() {
-		t.Errorf("Message-ID changed between attempts: %s, %s", msg.GetMessageID(), again.GetMessageID())
+	if again.MessageID != msg.MessageID {
+		t.Errorf("Message-ID changed between attempts: %s, %s", msg.MessageID, again.MessageID)
 	}
 }
 

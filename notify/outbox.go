@@ -6,8 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	gomail "github.com/wneessen/go-mail"
 )
 
 // Outbox writes each message as a .eml file in a folder instead of sending
@@ -26,8 +24,8 @@ func NewOutbox(dir string) (*Outbox, error) {
 }
 
 // Send writes msg atomically: a reader of the folder never sees half a file.
-func (o *Outbox) Send(_ context.Context, msg *gomail.Msg) error {
-	name := strings.Trim(msg.GetMessageID(), "<>")
+func (o *Outbox) Send(_ context.Context, e *Email) error {
+	name := e.MessageID
 	name = strings.Map(func(r rune) rune {
 		if r == '/' || r == '\\' || r < ' ' {
 			return '_'
@@ -39,7 +37,7 @@ func (o *Outbox) Send(_ context.Context, msg *gomail.Msg) error {
 		return fmt.Errorf("write to outbox: %w", err)
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := msg.WriteTo(tmp); err != nil {
+	if _, err := tmp.Write(e.Data); err != nil {
 		tmp.Close()
 		return fmt.Errorf("write to outbox: %w", err)
 	}

@@ -3,7 +3,6 @@ package notify
 import (
 	"context"
 
-	gomail "github.com/wneessen/go-mail"
 	"golang.org/x/time/rate"
 )
 
@@ -22,9 +21,9 @@ type rateLimited struct {
 	limiter *rate.Limiter
 }
 
-func (r *rateLimited) Send(ctx context.Context, msg *gomail.Msg) error {
+func (r *rateLimited) Send(ctx context.Context, e *Email) error {
 	if err := r.limiter.Wait(ctx); err != nil {
 		return err
 	}
-	return r.Sender.Send(ctx, msg)
+	return r.Sender.Send(ctx, e)
 }

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -50,9 +51,10 @@ var ErrUnreachable = errors.New("smtp server unreachable")
 // SMTP sends over a pool of reused connections to one relay, at most
 // Connections at a time.
 type SMTP struct {
-	client *gomail.Client
-	slots  chan struct{}
-	idle   chan *pooledConn
+	client  *gomail.Client
+	timeout time.Duration
+	slots   chan struct{}
+	idle    chan *pooledConn
 
 	mu     sync.Mutex
 	active map[*pooledConn]bool
@@ -99,12 +101,12 @@ func NewSMTP(cfg SMTPConfig) (*SMTP, error) {
 		return nil, fmt.Errorf("configure smtp client: %w", err)
 	}
 	n := max(cfg.Connections, 1)
-	return &SMTP{client: client, slots: make(chan struct{}, n), idle: make(chan *pooledConn, n),
+	return &SMTP{client: client, timeout: cmp.Or(cfg.Timeout, 30*time.Second), slots: make(chan struct{}, n), idle: make(chan *pooledConn, n),
 		active: map[*pooledConn]bool{}}, nil
 }
 
-// Send delivers msg on a pooled connection, opening one if none is free.
-func (s *SMTP) Send(ctx context.Context, msg *gomail.Msg) error {
+// Send delivers e on a pooled connection, opening one if none is free.
+func (s *SMTP) Send(ctx context.Context, e *Email) error {
 	select {
 	case s.slots <- struct{}{}:
 	case <-ctx.Done():
@@ -116,16 +118,46 @@ func (s *SMTP) Send(ctx context.Context, msg *gomail.Msg) error {
 		return err
 	}
 	s.track(pc, true)
-	err = s.client.SendWithSMTPClient(pc.c, msg)
+	err = s.transact(pc.c, e)
 	s.track(pc, false)
-	if err != nil && IsTemporary(err) {
-		// The connection may be what failed: do not reuse it.
+	if err != nil && (IsTemporary(err) || pc.c.Reset() != nil) {
+		// The connection may be what failed, or is in a state no RSET
+		// clears: do not reuse it.
 		_ = pc.c.Close()
 		return err
 	}
 	pc.since = time.Now()
 	s.idle <- pc // never blocks: there are as many places as slots
 	return err
+}
+
+// transact runs one SMTP transaction within the timeout. A relay that
+// stops answering fails it rather than hold the connection for ever.
+func (s *SMTP) transact(c *smtp.Client, e *Email) error {
+	if err := c.UpdateDeadline(s.timeout); err != nil {
+		return fmt.Errorf("send message %s: %w", e.MessageID, err)
+	}
+	if pipelined(c, e) {
+		return sendPipelined(c, e)
+	}
+	if err := c.Mail("<" + e.From + ">"); err != nil {
+		return fmt.Errorf("send message %s: MAIL FROM: %w", e.MessageID, err)
+	}
+	if err := c.Rcpt("<" + e.To + ">"); err != nil {
+		return fmt.Errorf("send message %s: RCPT TO: %w", e.MessageID, err)
+	}
+	w, err := c.Data()
+	if err != nil {
+		return fmt.Errorf("send message %s: DATA: %w", e.MessageID, err)
+	}
+	if _, err := w.Write(e.Data); err != nil {
+		_ = w.Close()
+		return fmt.Errorf("send message %s: write data: %w", e.MessageID, err)
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("send message %s: end of data: %w", e.MessageID, err)
+	}
+	return nil
 }
 
 func (s *SMTP) conn(ctx context.Context) (*pooledConn, error) {

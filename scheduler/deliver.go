@@ -35,7 +35,7 @@ func (d *dispatcher) deliver(ctx context.Context, tok string, row store.DueDeliv
 	}
 	m := message(row, now)
 	if row.Kind == store.KindConfirmation {
-		if m.ConfirmURL, err = d.confirmLink(ctx, row, now); err != nil {
+		if m.ConfirmToken, err = d.confirmToken(ctx, row, now); err != nil {
 			log.Error("Confirmation link could not be made.", slog.Any("error", err))
 			out.Status, out.RetryAt = store.DeliveryPending, now.Add(d.s.cfg.Retry.backoff(1))
 			return out
@@ -65,10 +65,10 @@ func (d *dispatcher) deliver(ctx context.Context, tok string, row store.DueDeliv
 	return d.failure(log, row, out, err)
 }
 
-// confirmLink makes a new random token for a confirmation request, keeps
-// its hash (a new request replaces the previous link), and returns the
-// link. The token itself is stored nowhere.
-func (d *dispatcher) confirmLink(ctx context.Context, row store.DueDelivery, now time.Time) (string, error) {
+// confirmToken makes a new random token for a confirmation request, keeps
+// its hash (a new request replaces the previous link), and returns it. The
+// token itself is stored nowhere.
+func (d *dispatcher) confirmToken(ctx context.Context, row store.DueDelivery, now time.Time) (string, error) {
 	raw, hash, err := token.NewRandom()
 	if err != nil {
 		return "", err
@@ -76,7 +76,7 @@ func (d *dispatcher) confirmLink(ctx context.Context, row store.DueDelivery, now
 	if err := d.s.store.SetConfirmToken(context.WithoutCancel(ctx), row.SignupID, hash, now.Add(d.s.cfg.ConfirmTTL)); err != nil {
 		return "", err
 	}
-	return d.s.composer.ConfirmURL(raw), nil
+	return raw, nil
 }
 
 // candidate gathers what decide needs to know about a row.

@@ -23,6 +23,7 @@ type dispatcher struct {
 	claims   *claimSet
 	breaker  *breaker
 	orphans  *orphans
+	sizer    *claimSizer
 	workers  sync.WaitGroup
 	stopAux  context.CancelFunc
 	auxDone  sync.WaitGroup
@@ -40,10 +41,11 @@ func newDispatcher(s *Scheduler) *dispatcher {
 		s:        s,
 		queue:    make(chan chunk, s.cfg.ChunkWorkers),
 		slots:    make(chan struct{}, s.cfg.Concurrency),
-		recorder: newRecorder(s.store, s.logger),
+		recorder: newRecorder(s.store, s.logger, s.cfg.Metrics),
 		claims:   newClaimSet(),
 		breaker:  &breaker{},
 		orphans:  &orphans{},
+		sizer:    &claimSizer{min: min(2*s.cfg.Concurrency, s.cfg.ClaimBatch), max: s.cfg.ClaimBatch},
 	}
 }
 
@@ -92,17 +94,20 @@ func (d *dispatcher) claimDue(ctx context.Context) error {
 	d.orphans.release(ctx, d.s.store, d.s.logger)
 	cfg := d.s.cfg
 	for ctx.Err() == nil && d.breaker.remaining() == 0 {
-		tok := newToken()
-		claimed, err := d.claim(ctx, tok)
+		tok, limit := newToken(), d.sizer.next()
+		claimed, err := d.claim(ctx, tok, limit)
 		if err != nil {
 			return err
 		}
+		d.sizer.claimed(len(claimed), limit)
 		if len(claimed) == 0 {
 			return nil
 		}
 		d.s.logger.Debug("Deliveries claimed.", slog.Int("count", len(claimed)))
 		d.s.cfg.Metrics.Claimed(len(claimed))
-		chunks := chunkBySession(tok, claimed, cfg.ChunkSize)
+		// A claim is shared among the chunk workers.
+		size := min(cfg.ChunkSize, (len(claimed)+cfg.ChunkWorkers-1)/cfg.ChunkWorkers)
+		chunks := chunkBySession(tok, claimed, size)
 		d.claims.add(tok, len(chunks))
 		for i, ch := range chunks {
 			select {
@@ -114,7 +119,7 @@ func (d *dispatcher) claimDue(ctx context.Context) error {
 				return nil
 			}
 		}
-		if len(claimed) < cfg.ClaimBatch {
+		if len(claimed) < limit {
 			return nil
 		}
 	}
@@ -124,12 +129,12 @@ func (d *dispatcher) claimDue(ctx context.Context) error {
 // claim runs one claim. A claim is not interrupted by ctx: a statement
 // cancelled once the database has committed it would leave deliveries
 // claimed without this process knowing which, until their lease expires.
-func (d *dispatcher) claim(ctx context.Context, tok string) ([]store.Claimed, error) {
+func (d *dispatcher) claim(ctx context.Context, tok string, limit int) ([]store.Claimed, error) {
 	claimCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	cfg := d.s.cfg
 	return d.s.store.ClaimDue(claimCtx, store.ClaimParams{
-		Limit: cfg.ClaimBatch, Lease: cfg.Lease, Token: tok, Worker: cfg.Worker,
+		Limit: limit, Lease: cfg.Lease, Token: tok, Worker: cfg.Worker,
 	})
 }
 
@@ -184,7 +189,7 @@ func (d *dispatcher) sendChunk(ctx context.Context, fence *store.Fence, ch chunk
 	}
 	endCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	if err := d.recorder.flush(endCtx); err != nil {
+	if err := d.recorder.sync(endCtx); err != nil {
 		log.Error("Delivery outcomes could not be recorded yet.", slog.Any("error", err))
 	}
 	if err := fence.Release(endCtx, ch.sessionID); err != nil {
@@ -217,6 +222,7 @@ func (d *dispatcher) sendRows(ctx context.Context, tok string, rows []store.DueD
 		wg.Go(func() {
 			defer func() { <-d.slots }()
 			d.recorder.add(d.deliver(ctx, tok, row, now, loadedAt))
+			d.sizer.done(1)
 		})
 	}
 	return nil

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	gomail "github.com/wneessen/go-mail"
-
 	"github.com/dinum/rappel/notify"
 	"github.com/dinum/rappel/notify/smtptest"
 	"github.com/dinum/rappel/scheduler"
@@ -44,7 +42,7 @@ func sampleMessage(a *app, s store.Session, kind string) (notify.Message, error)
 	}
 	switch kind {
 	case "confirmation":
-		m.ConfirmURL = a.cfg.PublicURL.JoinPath("confirmation", "exemple").String()
+		m.ConfirmToken = "exemple"
 	case store.KindReschedule:
 		// The notice shows the time before the move: for a preview, the
 		// day before.
@@ -64,30 +62,33 @@ func randomID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// messageOptions reads --session and --kind and builds the message.
-func messageOptions(ctx context.Context, a *app, p parsedArgs) (*gomail.Msg, notify.Message, error) {
+// messageOptions reads --session and --kind and builds the message, for
+// recipient when one is given.
+func messageOptions(ctx context.Context, a *app, p parsedArgs, recipient *templates.Recipient) (*notify.Email, error) {
 	id, err := p.sessionOption()
 	if err != nil {
-		return nil, notify.Message{}, err
+		return nil, err
 	}
 	kind, err := p.required("kind")
 	if err != nil {
-		return nil, notify.Message{}, err
+		return nil, err
 	}
 	s, err := findSession(ctx, a, id)
 	if err != nil {
-		return nil, notify.Message{}, err
+		return nil, err
 	}
 	m, err := sampleMessage(a, s, strings.TrimSpace(kind))
 	if err != nil {
-		return nil, m, err
+		return nil, err
+	}
+	if recipient != nil {
+		m.Recipient = *recipient
 	}
 	parts, err := a.mailParts()
 	if err != nil {
-		return nil, m, err
+		return nil, err
 	}
-	msg, err := parts.composer.Compose(m)
-	return msg, m, err
+	return parts.composer.Compose(m)
 }
 
 func cmdPreview(ctx context.Context, a *app, args []string) error {
@@ -102,19 +103,15 @@ func cmdPreview(ctx context.Context, a *app, args []string) error {
 	if format != "text" && format != "html" && format != "eml" {
 		return usagef("--format : « %s » n'est pas possible (text, html ou eml)", format)
 	}
-	msg, _, err := messageOptions(ctx, a, p)
+	msg, err := messageOptions(ctx, a, p, nil)
 	if err != nil {
 		return err
 	}
 	if format == "eml" {
-		_, err := msg.WriteTo(a.stdout)
+		_, err := a.stdout.Write(msg.Data)
 		return err
 	}
-	var raw strings.Builder
-	if _, err := msg.WriteTo(&raw); err != nil {
-		return err
-	}
-	parsed, err := smtptest.Message{Data: []byte(raw.String())}.Parse()
+	parsed, err := smtptest.Message{Data: msg.Data}.Parse()
 	if err != nil {
 		return err
 	}
@@ -139,12 +136,9 @@ func cmdSendTest(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return usagef("--to : %s", err.Error())
 	}
-	msg, _, err := messageOptions(ctx, a, p)
+	msg, err := messageOptions(ctx, a, p, &templates.Recipient{Name: sampleRecipient.Name, Email: to})
 	if err != nil {
 		return err
-	}
-	if err := msg.To(to); err != nil {
-		return usagef("--to : %s", err.Error())
 	}
 	sender, err := newSender(ctx, a)
 	if err != nil {
@@ -154,6 +148,6 @@ func cmdSendTest(ctx context.Context, a *app, args []string) error {
 	if err := sender.Send(ctx, msg); err != nil {
 		return fmt.Errorf("envoi impossible : %w", err)
 	}
-	_, err = fmt.Fprintf(a.stdout, "Message d'essai envoyé à %s (%s).\n", to, msg.GetMessageID())
+	_, err = fmt.Fprintf(a.stdout, "Message d'essai envoyé à %s (<%s>).\n", to, msg.MessageID)
 	return err
 }
