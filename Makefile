@@ -2,7 +2,7 @@
 GO ?= go
 FUZZTIME ?= 30s
 
-.PHONY: build demo test fuzz vet clean
+.PHONY: build demo test bench fuzz vet clean
 
 ## build : compile le binaire dans bin/rappel
 build:
@@ -16,10 +16,20 @@ demo:
 test:
 	scripts/test.sh
 
+## bench : mesures de vitesse sur des PostgreSQL jetables : envoi de 1 000,
+## 10 000 et 100 000 rappels comparé au plafond de la machine, planification
+## d'un million d'inscriptions, composition d'un message (MILLION=1 : envoi
+## d'un million en plus)
+bench:
+	$(GO) test -run=NONE -bench=. -benchtime=1x -timeout=120m ./bench $(if $(MILLION),-args -million)
+	$(GO) test -run=NONE -bench=Plan -benchtime=1x -timeout=60m ./scheduler
+	$(GO) test -run=NONE -bench=Compose -benchmem ./notify
+
 ## fuzz : chaque test de fuzzing pendant FUZZTIME
 fuzz:
 	$(GO) test -run=NONE -fuzz=FuzzParseWhen -fuzztime=$(FUZZTIME) ./scheduler
 	$(GO) test -run=NONE -fuzz=FuzzParse -fuzztime=$(FUZZTIME) ./csvimport
+	$(GO) test -run=NONE -fuzz=FuzzQuotedPrintable -fuzztime=$(FUZZTIME) ./notify
 
 vet:
 	$(GO) vet ./...

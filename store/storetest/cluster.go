@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dinum/rappel/store"
 )
@@ -19,14 +20,32 @@ import (
 // to inflict a database restart on the code under test.
 type Cluster struct {
 	t      testing.TB
+	cfg    ClusterConfig
 	bindir string
 	dir    string
+}
+
+// ClusterConfig shapes a cluster. The zero value is a test server: fast,
+// and losing everything in a machine crash.
+type ClusterConfig struct {
+	// Durable keeps PostgreSQL's defaults (fsync, synchronous commit), for
+	// benchmarks whose figures must hold against a real server.
+	Durable bool
+	// Preload names the libraries loaded at start
+	// (shared_preload_libraries), such as pg_stat_statements.
+	Preload []string
 }
 
 // NewCluster creates and starts a server of its own, listening on a Unix
 // socket in a fresh folder, and removes it when the test ends. As root it
 // runs as the postgres user, since PostgreSQL refuses root.
 func NewCluster(t testing.TB) *Cluster {
+	t.Helper()
+	return NewClusterWith(t, ClusterConfig{})
+}
+
+// NewClusterWith is NewCluster configured.
+func NewClusterWith(t testing.TB, cfg ClusterConfig) *Cluster {
 	t.Helper()
 	bindir, err := pgBindir()
 	if err != nil {
@@ -36,7 +55,7 @@ func NewCluster(t testing.TB) *Cluster {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &Cluster{t: t, bindir: bindir, dir: dir}
+	c := &Cluster{t: t, cfg: cfg, bindir: bindir, dir: dir}
 	if err := c.chownToPostgres(); err != nil {
 		t.Fatalf("storetest: %v", err)
 	}
@@ -62,7 +81,13 @@ func (c *Cluster) DSN() string {
 // Start starts the server and waits until it accepts connections.
 func (c *Cluster) Start() {
 	c.t.Helper()
-	opts := "-k " + c.dir + " -c listen_addresses='' -c fsync=off -c max_connections=100"
+	opts := "-k " + c.dir + " -c listen_addresses='' -c max_connections=100"
+	if !c.cfg.Durable {
+		opts += " -c fsync=off"
+	}
+	if len(c.cfg.Preload) > 0 {
+		opts += " -c shared_preload_libraries=" + strings.Join(c.cfg.Preload, ",")
+	}
 	if err := c.ctl("start", "-w", "-t", "60", "-l", filepath.Join(c.dir, "log"), "-o", opts); err != nil {
 		log, _ := os.ReadFile(filepath.Join(c.dir, "log"))
 		c.t.Fatalf("storetest: start cluster: %v\n%s", err, log)
@@ -152,4 +177,42 @@ func (c *Cluster) Store() *store.Store {
 		c.t.Fatalf("storetest: migrate cluster: %v", err)
 	}
 	return st
+}
+
+// CPUTime is the processor time the server's processes have used so far
+// (user and system, the postmaster and every process it started that is
+// still running), for benchmarks that count the database's share of a
+// run. It reads /proc: Linux only.
+func (c *Cluster) CPUTime() time.Duration {
+	c.t.Helper()
+	raw, err := os.ReadFile(filepath.Join(c.data(), "postmaster.pid"))
+	if err != nil {
+		c.t.Fatalf("storetest: read postmaster.pid: %v", err)
+	}
+	pm, _ := strconv.Atoi(strings.TrimSpace(strings.SplitN(string(raw), "\n", 2)[0]))
+	entries, _ := os.ReadDir("/proc")
+	var ticks int64
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// The fields after the command, which is in parentheses and may
+		// hold spaces: state, ppid, ... utime (14th field) and stime.
+		f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+2:]))
+		if len(f) < 13 {
+			continue
+		}
+		if ppid, _ := strconv.Atoi(f[1]); pid != pm && ppid != pm {
+			continue
+		}
+		u, _ := strconv.ParseInt(f[11], 10, 64)
+		s, _ := strconv.ParseInt(f[12], 10, 64)
+		ticks += u + s
+	}
+	return time.Duration(ticks) * time.Second / 100 // USER_HZ
 }
