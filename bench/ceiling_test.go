@@ -1,8 +1,11 @@
 package bench
 
 import (
+	"context"
+	"net"
 	"net/mail"
 	"net/url"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -29,12 +32,29 @@ type ceilingResult struct {
 // ceilingRun renders n reminders like the worker's beforehand, then sends
 // them to a fresh sink over conns connections, as fast as go-mail can, and
 // returns the messages per second from the first connection to the last
-// acceptance.
-func ceilingRun(b *testing.B, bins binaries, n, conns int) ceilingResult {
+// acceptance. Plain, go-mail's client sends one command per round trip, as
+// go-mail's own Send does; pipelined, the messages go through the worker's
+// transport (notify's SMTP sender), which sends MAIL, RCPT and DATA in one
+// write when the relay offers PIPELINING: what the machine can do.
+func ceilingRun(b *testing.B, bins binaries, n, conns int, pipelined bool) ceilingResult {
 	b.Helper()
 	raw := renderAll(b, min(n, distinctRendered))
 	sk := startSink(b, bins.sink, n, false)
-	from := "rappels@numerique.gouv.fr"
+	var sender notify.Sender = plainSender{addr: sk.addr, conns: make(chan *gosmtp.Client, conns)}
+	if pipelined {
+		host, port, err := net.SplitHostPort(sk.addr)
+		if err != nil {
+			b.Fatal(err)
+		}
+		portNum, _ := strconv.Atoi(port)
+		smtp, err := notify.NewSMTP(notify.SMTPConfig{Host: host, Port: portNum, TLS: notify.TLSNone,
+			Timeout: 30 * time.Second, Connections: conns})
+		if err != nil {
+			b.Fatal(err)
+		}
+		sender = smtp
+	}
+	defer sender.Close()
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	errs := make(chan error, conns)
@@ -42,22 +62,12 @@ func ceilingRun(b *testing.B, bins binaries, n, conns int) ceilingResult {
 	begin := time.Now()
 	for range conns {
 		wg.Go(func() {
-			c, err := gosmtp.Dial(sk.addr)
-			if err != nil {
-				errs <- err
-				return
-			}
-			defer c.Close()
-			if err := c.Hello("bench.invalid"); err != nil {
-				errs <- err
-				return
-			}
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= n {
 					return
 				}
-				if err := sendRaw(c, from, raw[i%len(raw)]); err != nil {
+				if err := sender.Send(context.Background(), raw[i%len(raw)]); err != nil {
 					errs <- err
 					return
 				}
@@ -76,6 +86,59 @@ func ceilingRun(b *testing.B, bins binaries, n, conns int) ceilingResult {
 	return ceilingResult{rate: float64(n) / at[len(at)-1].Sub(begin).Seconds(), cpu: cpu, sinkCPU: sinkCPU}
 }
 
+// plainSender sends with go-mail's client, one command per round trip,
+// over connections it keeps open.
+type plainSender struct {
+	addr  string
+	conns chan *gosmtp.Client
+}
+
+func (p plainSender) Send(_ context.Context, e *notify.Email) error {
+	var c *gosmtp.Client
+	select {
+	case c = <-p.conns:
+	default:
+		var err error
+		if c, err = gosmtp.Dial(p.addr); err != nil {
+			return err
+		}
+		if err := c.Hello("bench.invalid"); err != nil {
+			return err
+		}
+	}
+	if err := c.Mail(e.From); err != nil {
+		return err
+	}
+	if err := c.Rcpt(e.To); err != nil {
+		return err
+	}
+	w, err := c.Data()
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(e.Data); err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	p.conns <- c
+	return nil
+}
+
+func (plainSender) Abort() {}
+
+func (p plainSender) Close() error {
+	for {
+		select {
+		case c := <-p.conns:
+			_ = c.Close()
+		default:
+			return nil
+		}
+	}
+}
+
 // processCPU is the processor time this process has used so far.
 func processCPU() time.Duration {
 	var ru syscall.Rusage
@@ -83,31 +146,9 @@ func processCPU() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-func sendRaw(c *gosmtp.Client, from string, m rendered) error {
-	if err := c.Mail(from); err != nil {
-		return err
-	}
-	if err := c.Rcpt(m.to); err != nil {
-		return err
-	}
-	w, err := c.Data()
-	if err != nil {
-		return err
-	}
-	if _, err := w.Write(m.data); err != nil {
-		return err
-	}
-	return w.Close()
-}
-
-type rendered struct {
-	to   string
-	data []byte
-}
-
 // renderAll builds the H-1 reminders of the benchmark's session, as the
 // worker would, to bytes.
-func renderAll(b *testing.B, n int) []rendered {
+func renderAll(b *testing.B, n int) []*notify.Email {
 	b.Helper()
 	tpl, err := templates.Load()
 	if err != nil {
@@ -132,7 +173,7 @@ func renderAll(b *testing.B, n int) []rendered {
 	}
 	start := time.Now().Add(time.Hour).Truncate(time.Second)
 	p := benchSession(start)
-	out := make([]rendered, n)
+	out := make([]*notify.Email, n)
 	for i, a := range agents(n) {
 		msg, err := composer.Compose(notify.Message{
 			DeliveryID: int64(i + 1), Kind: "h1", SignupID: int64(i + 1),
@@ -144,7 +185,7 @@ func renderAll(b *testing.B, n int) []rendered {
 		if err != nil {
 			b.Fatal(err)
 		}
-		out[i] = rendered{to: a.Email, data: msg.Data}
+		out[i] = msg
 	}
 	return out
 }
