@@ -33,6 +33,8 @@ type Session struct {
 	EndsAt            *time.Time `db:"ends_at"`
 	Accessible        bool       `db:"accessible"`
 	OrganiserID       *int64     `db:"organiser_id"`
+	AgendaSource      *string    `db:"agenda_source"`
+	AgendaKey         *string    `db:"agenda_key"`
 	Status            string     `db:"status"`
 	ScheduleVersion   int        `db:"schedule_version"`
 	ScheduleChangedAt time.Time  `db:"schedule_changed_at"`
@@ -51,6 +53,8 @@ const sessionColumns = `
 	ends_at,
 	accessible,
 	organiser_id,
+	agenda_source,
+	agenda_key,
 	status,
 	schedule_version,
 	schedule_changed_at,
@@ -71,6 +75,13 @@ type SessionParams struct {
 	Accessible bool
 	// OrganiserID is the organiser the session belongs to, if any.
 	OrganiserID *int64
+	// Agenda is the programme the session was imported from, if any.
+	Agenda *AgendaRef
+}
+
+// AgendaRef names an imported session in its programme.
+type AgendaRef struct {
+	Source, Key string
 }
 
 // CreateSession stores a new session.
@@ -80,10 +91,12 @@ func (s *Store) CreateSession(ctx context.Context, p SessionParams) (Session, er
 	}
 	var out Session
 	err := s.db.GetContext(ctx, &out, `
-		INSERT INTO sessions (kind, title, description, location, url, starts_at, ends_at, accessible, organiser_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		INSERT INTO sessions (kind, title, description, location, url, starts_at, ends_at, accessible, organiser_id,
+		                      agenda_source, agenda_key)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 		RETURNING`+sessionColumns,
-		p.Kind, p.Title, p.Description, p.Location, p.URL, p.StartsAt, p.EndsAt, p.Accessible, p.OrganiserID)
+		p.Kind, p.Title, p.Description, p.Location, p.URL, p.StartsAt, p.EndsAt, p.Accessible, p.OrganiserID,
+		agendaSource(p.Agenda), agendaKey(p.Agenda))
 	if err != nil {
 		return Session{}, fmt.Errorf("create session: %w", interpretError(err))
 	}
