@@ -53,6 +53,10 @@ type Config struct {
 	SignupsPerHour int
 	TrustProxy     bool
 
+	AgendaFeeds        []string
+	AgendaFeedKind     string
+	AgendaFeedSchedule string
+
 	LogLevel  string
 	LogFormat string
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/robfig/cron/v3"
+
 	"github.com/dinum/rappel/scheduler"
 )
 
@@ -114,6 +116,21 @@ var options = []option{
 		parse: func(c *Config, v string) (err error) { c.ConfirmsPerDay, err = parseInt(v, 1, 100); return err }},
 	{name: "SIGNUPS_PER_HOUR", def: "20", doc: "inscriptions au plus par client (adresse IP) et par heure",
 		parse: func(c *Config, v string) (err error) { c.SignupsPerHour, err = parseInt(v, 1, 100000); return err }},
+	{name: "AGENDA_FEEDS", doc: "calendriers iCalendar (adresses https:// ou fichiers, séparés par des virgules) que « run » suit : leurs sessions sont importées et tenues à jour",
+		parse: parseFeeds},
+	{name: "AGENDA_FEED_KIND", doc: "type des sessions d'un calendrier qui ne le donne pas (atelier, webinaire, formation, table-ronde, portes-ouvertes)",
+		parse: func(c *Config, v string) error {
+			c.AgendaFeedKind = v
+			return oneOf(v, "atelier", "webinaire", "formation", "table-ronde", "portes-ouvertes")
+		}},
+	{name: "AGENDA_FEED_SCHEDULE", def: "*/15 * * * *", doc: "quand relire les calendriers (cron : minute heure jour mois jour-de-semaine, heure de RAPPEL_TIMEZONE)",
+		parse: func(c *Config, v string) error {
+			if _, err := cron.ParseStandard(v); err != nil {
+				return fmt.Errorf("« %s » : expression cron illisible (par exemple « */15 * * * * ») : %v", v, err)
+			}
+			c.AgendaFeedSchedule = v
+			return nil
+		}},
 	{name: "TRUST_PROXY", def: "false", doc: "lire l'adresse du client dans X-Forwarded-For (seulement derrière un mandataire inverse)",
 		parse: func(c *Config, v string) (err error) { c.TrustProxy, err = parseBool(v); return err }},
 	{name: "LOG_LEVEL", doc: "debug, info, warn ou error (par défaut info pour « run », warn pour les autres commandes)",
@@ -199,6 +216,19 @@ func checkReadable(path string) error {
 func parseTLS(c *Config, v string) error {
 	c.SMTPTLS = v
 	return oneOf(v, "none", "starttls", "tls")
+}
+
+func parseFeeds(c *Config, v string) error {
+	for _, f := range strings.Split(v, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		if strings.Contains(f, "://") && !strings.HasPrefix(f, "https://") && !strings.HasPrefix(f, "http://") {
+			return fmt.Errorf("« %s » : une adresse https:// ou un fichier est attendu", f)
+		}
+		c.AgendaFeeds = append(c.AgendaFeeds, f)
+	}
+	return nil
 }
 
 func parseRate(c *Config, v string) error {

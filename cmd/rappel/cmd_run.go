@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"github.com/coreos/go-systemd/v22/daemon"
+	"github.com/robfig/cron/v3"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/dinum/rappel/agenda"
 	"github.com/dinum/rappel/config"
 	"github.com/dinum/rappel/metrics"
 	"github.com/dinum/rappel/notify"
@@ -111,6 +113,15 @@ func startWorker(ctx context.Context, g *errgroup.Group, a *app, composer *notif
 		defer sender.Close()
 		return sched.Run(ctx, changes)
 	})
+	if len(a.cfg.AgendaFeeds) > 0 {
+		schedule, err := cron.ParseStandard(a.cfg.AgendaFeedSchedule)
+		if err != nil {
+			return fmt.Errorf("AGENDA_FEED_SCHEDULE : %w", err)
+		}
+		f := &agenda.Follower{Importer: agenda.Importer{Store: a.store}, Feeds: a.cfg.AgendaFeeds, Kind: a.cfg.AgendaFeedKind,
+			Schedule: schedule, Location: a.cfg.Location, Logger: a.logger}
+		g.Go(func() error { f.Run(ctx); return nil })
+	}
 	return nil
 }
 

@@ -124,14 +124,23 @@ func cmdSessionList(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "N°\tTYPE\tDATE\tHEURE\tTITRE")
+	fmt.Fprintln(tw, "N°\tTYPE\tDATE\tHEURES\tTITRE")
 	for _, s := range sessions {
 		start := s.StartsAt.In(a.cfg.Location)
 		title := s.Title
 		if s.Status == store.SessionCancelled {
 			title = "[annulée] " + title
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", s.ID, s.Kind, start.Format("2006-01-02"), start.Format("15:04"), title)
+		hours := start.Format("15:04")
+		if s.EndsAt != nil {
+			end := s.EndsAt.In(a.cfg.Location)
+			if end.YearDay() == start.YearDay() && end.Year() == start.Year() {
+				hours += "–" + end.Format("15:04")
+			} else {
+				hours += "–" + end.Format("02/01 15:04")
+			}
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", s.ID, s.Kind, start.Format("2006-01-02"), hours, title)
 	}
 	return tw.Flush()
 }

@@ -30,6 +30,9 @@ func commands() []command {
 			run:   cmdSessionUpdate},
 		{name: "session cancel", summary: "annule une session : plus aucun rappel ne part",
 			usage: "rappel session cancel NUMÉRO", run: cmdSessionCancel},
+		{name: "agenda import", summary: "importe les sessions d'un article d'agenda (ou, avec --ics, d'un calendrier) ; réimporter met à jour",
+			usage: "rappel agenda import [--dry-run] [--ics [--kind TYPE]] [--source NOM] [--move-to QUAND] FICHIER|ADRESSE",
+			run:   cmdAgendaImport},
 		{name: "subscribe", summary: "inscrit une adresse à une session (inscription confirmée)",
 			usage: "rappel subscribe --session NUMÉRO --email ADRESSE [--name NOM]", run: cmdSubscribe},
 		{name: "import", summary: "inscrit une liste d'adresses (CSV, « - » pour l'entrée standard) ; --confirm demande d'abord leur accord",
@@ -69,7 +72,7 @@ func findCommand(args []string) (command, []string, error) {
 			return c, args[1:], nil
 		}
 	}
-	for group, subs := range map[string]string{"session": "add, list, show, update ou cancel", "token": "create, list ou revoke", "subscriber": "export ou forget"} {
+	for group, subs := range map[string]string{"session": "add, list, show, update ou cancel", "token": "create, list ou revoke", "subscriber": "export ou forget", "agenda": "import"} {
 		if args[0] != group {
 			continue
 		}
