@@ -30,6 +30,7 @@ fuzz:
 	$(GO) test -run=NONE -fuzz=FuzzParseWhen -fuzztime=$(FUZZTIME) ./scheduler
 	$(GO) test -run=NONE -fuzz=FuzzParse -fuzztime=$(FUZZTIME) ./csvimport
 	$(GO) test -run=NONE -fuzz=FuzzQuotedPrintable -fuzztime=$(FUZZTIME) ./notify
+	$(GO) test -run=NONE -fuzz=FuzzParsePost -fuzztime=$(FUZZTIME) ./agenda
 
 vet:
 	$(GO) vet ./...

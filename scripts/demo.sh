@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# demo.sh — rappel pour de vrai, en trois minutes : trois sessions du
-# programme du Mois de l'innovation publique 2021 (shared/fixtures), avancées
-# pour commencer dans quelques minutes, des inscrits, et le service qui envoie
-# les rappels à l'heure dite, dans un dossier d'envoi local (MAIL_OUTBOX_DIR).
+# demo.sh — rappel pour de vrai, en quatre minutes : le programme du Mois de
+# l'innovation publique 2021 (docs/fixtures) importé tel que publié, décalé
+# pour commencer dans quelques minutes, des inscrits, un programme republié
+# qui déplace les sessions, et le service qui envoie avis et rappels à
+# l'heure dite, dans un dossier d'envoi local (MAIL_OUTBOX_DIR).
 # Sans DATABASE_URL, une base PostgreSQL jetable est démarrée puis supprimée.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,31 +38,23 @@ now=$(date +%s)
 base=$(( (now + 140 + 59) / 60 * 60 - now ))
 at() { date -u -d "@$((now + $1))" +%Y-%m-%dT%H:%M:%SZ; }
 
-echo "» Création de trois sessions du programme, avancées à aujourd'hui :"
-s1=$(rappel session add --kind webinaire \
-  --title "Simplifier les démarches des citoyens et le quotidien des agents grâce aux API" \
-  --start "$(at "$base")" --end "$(at $((base + 1800)))" \
-  --url "https://app.livestorm.co/dinum-12/simplifier-demarches-api-mois-innovation?type=detailed" \
-  --description "Les API « pour les nuls ». Tout savoir sur les API, leur utilité et l'offre de service de la DINUM.")
-s2=$(rappel session add --kind atelier \
-  --title "Comment l’administration peut-elle aider proactivement les jeunes dans leur entrée dans la vie active ?" \
-  --start "$(at $((base + 60)))" --end "$(at $((base + 60 + 5400)))" \
-  --location "Lieu de la transformation publique, 77 avenue de Ségur, 75015 Paris")
-s3=$(rappel session add --kind table-ronde \
-  --title "Travail en mode hybride, et maintenant ?" \
-  --start "$(at $((base + 60)))" --end "$(at $((base + 60 + 7200)))" \
-  --location "Lieu de la transformation publique, 77 avenue de Ségur, 75015 Paris" \
-  --accessible \
-  --url "https://www.modernisation.gouv.fr/mois-de-linnovation-publique/travail-en-mode-hybride-et-maintenant")
+programme=docs/fixtures/agenda-mois-innovation-2021.md
+echo "» Import du programme du Mois de l'innovation publique 2021 ($programme),"
+echo "  décalé pour que sa première session commence dans quelques minutes :"
+rappel agenda import --move-to "$(at "$base")" "$programme"
+s1=$(rappel session list | awk 'NR == 2 { print $1 }')
 rappel session list
 
-echo "» Inscriptions : une par une, et une liste CSV comme l'exporte Excel."
+echo "» Inscriptions à la première session : une par une, et une liste CSV comme l'exporte Excel."
 rappel subscribe --session "$s1" --email marie.dupont@example.gouv.fr --name "Marie Dupont"
 printf 'Courriel;Prénom;Nom\nJean.Martin@example.gouv.fr;Jean;Martin\nlea.bernard@example.gouv.fr;Léa;Bernard\npas-une-adresse;Paul;Durand\n' \
   | rappel import --session "$s1" -
-rappel subscribe --session "$s2" --email jean.martin@example.gouv.fr --name "Jean Martin"
-rappel subscribe --session "$s3" --email lea.bernard@example.gouv.fr --name "Léa Bernard"
-rappel subscribe --session "$s3" --email karim.benali@example.gouv.fr --name "Karim Benali"
+
+echo "» Le programme est republié une minute plus tard : le réimporter déplace les sessions"
+echo "  (les inscrits reçoivent l'avis de changement) au lieu de les dupliquer."
+base=$((base + 60))
+rappel agenda import --dry-run --move-to "$(at "$base")" "$programme" | tail -n 2
+rappel agenda import --move-to "$(at "$base")" "$programme" | tail -n 1
 
 end=$((now + base + 6))
 echo
@@ -80,11 +73,11 @@ stop
 trap - EXIT INT TERM
 
 echo
-for s in "$s1" "$s2" "$s3"; do rappel deliveries --session "$s"; echo; done
+rappel deliveries --session "$s1"; echo
 count=$(find "$outbox" -name '*.eml' | wc -l)
 echo "» $count messages écrits dans $outbox :"
 ls -1 "$outbox"
 echo
-echo "» Le premier, tel que le lira Marie Dupont (ouvrez les .eml dans un logiciel de messagerie pour voir la version HTML) :"
-first=$(ls -1tr "$outbox"/*.eml | head -n 1)
+echo "» Le premier de Marie Dupont, tel qu'elle le lira (ouvrez les .eml dans un logiciel de messagerie pour voir la version HTML) :"
+first=$(ls -1tr "$outbox"/*.eml | xargs grep -l '^To: .*marie\.dupont@' | head -n 1)
 go run ./scripts/showmail "$first"
