@@ -54,13 +54,13 @@ func ParseICS(r io.Reader, source string, loc *time.Location, defaultKind string
 
 func readEvent(ev *ical.Event, loc *time.Location, defaultKind string) (Entry, error) {
 	var e Entry
-	text := func(name string) string {
+	prop := func(name string) string {
 		v, _ := ev.Props.Text(name)
 		return strings.TrimSpace(v)
 	}
-	summary := text(ical.PropSummary)
+	summary := prop(ical.PropSummary)
 	e.Heading = summary
-	e.Key = text(ical.PropUID)
+	e.Key = prop(ical.PropUID)
 	if e.Key == "" {
 		return e, fmt.Errorf("l'événement n'a pas d'identifiant (UID)")
 	}
@@ -95,8 +95,8 @@ func readEvent(ev *ical.Event, loc *time.Location, defaultKind string) (Entry, e
 		end := e.Start.Add(d)
 		e.End = &end
 	}
-	e.Description = text(ical.PropDescription)
-	e.Location = text(ical.PropLocation)
+	e.Description = prop(ical.PropDescription)
+	e.Location = prop(ical.PropLocation)
 	if p := ev.Props.Get(ical.PropURL); p != nil {
 		e.URL = strings.TrimSpace(p.Value) // a URI value, which Text refuses
 	}

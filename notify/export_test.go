@@ -7,10 +7,7 @@ func (c *Composer) ComposeAlone(m Message) (*Email, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := c.values(m)
-	id := c.MessageID(m.DeliveryID, m.Kind)
-	buf := c.appendOwnHeaders(nil, m, id, v.unsubscribe)
-	return &Email{From: c.cfg.From.Address, To: m.Recipient.Email, MessageID: id, Data: d.fill(buf, &v)}, nil
+	return c.email(d, m, c.MessageID(m.DeliveryID, m.Kind)), nil
 }
 
 // AppendQP is appendQP, for the fuzz test.

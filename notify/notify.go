@@ -147,15 +147,21 @@ func (c *Composer) Compose(m Message) (*Email, error) {
 			return nil, fmt.Errorf("compose delivery %d: %w", m.DeliveryID, err)
 		}
 	}
-	v := c.values(m)
 	id := c.MessageID(m.DeliveryID, m.Kind)
 	if m.TestID != "" {
 		id = "rappel.test-" + m.TestID + "." + m.Kind + "@" + c.domain
 	}
+	return c.email(d, m, id), nil
+}
+
+// email is m's message: its own headers, then d filled in for its
+// recipient.
+func (c *Composer) email(d *draft, m Message, id string) *Email {
+	v := c.values(m)
 	buf := make([]byte, 0, d.size+1024)
 	buf = c.appendOwnHeaders(buf, m, id, v.unsubscribe)
 	buf = d.fill(buf, &v)
-	return &Email{From: c.cfg.From.Address, To: m.Recipient.Email, MessageID: id, Data: buf}, nil
+	return &Email{From: c.cfg.From.Address, To: m.Recipient.Email, MessageID: id, Data: buf}
 }
 
 // key is what the draft of m depends on.
