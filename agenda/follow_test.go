@@ -47,7 +47,7 @@ func waitFor(t *testing.T, st *store.Store, source string, ok func([]store.Sessi
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		s, err := st.AgendaSessions(context.Background(), source)
+		s, err := st.AgendaSessions(context.Background(), nil, source)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -68,12 +68,12 @@ var ErrBusy = errors.New("agenda: another import of this programme is under way"
 // Importer brings the sessions of a programme in line with it.
 type Importer struct {
 	Store *store.Store
-	// OrganiserID owns the sessions created; sessions of another organiser
-	// are not touched. Nil for the command line, which may touch any.
+	// OrganiserID owns the programme: the sessions it creates, and the only
+	// ones it matches, updates and reports on. Nil is the operator (the
+	// command line, the followed feeds). A programme of the same name
+	// imported by another owner is another programme, whoever imported
+	// first: an administrator included.
 	OrganiserID *int64
-	// AnyOwner lets an administrator's import touch the sessions of any
-	// organiser.
-	AnyOwner bool
 	// Now is the clock, for tests; default time.Now.
 	Now func() time.Time
 }
@@ -97,7 +97,7 @@ func (im Importer) Import(ctx context.Context, p Programme, o Options) (Report, 
 	if p.Source == "" {
 		return Report{}, errors.New("agenda: the programme has no name to match its sessions by")
 	}
-	unlock, ok, err := im.Store.LockAgenda(ctx, p.Source, !o.NoWait)
+	unlock, ok, err := im.Store.LockAgenda(ctx, im.OrganiserID, p.Source, !o.NoWait)
 	if err != nil {
 		return Report{}, fmt.Errorf("import agenda: %w", err)
 	}
@@ -105,7 +105,7 @@ func (im Importer) Import(ctx context.Context, p Programme, o Options) (Report, 
 		return Report{}, ErrBusy
 	}
 	defer unlock()
-	existing, err := im.Store.AgendaSessions(ctx, p.Source)
+	existing, err := im.Store.AgendaSessions(ctx, im.OrganiserID, p.Source)
 	if err != nil {
 		return Report{}, fmt.Errorf("import agenda: %w", err)
 	}
@@ -208,11 +208,6 @@ func (im Importer) decide(e *Entry, s store.Session, r *Report) Change {
 		return c
 	case s.Status == store.SessionCancelled:
 		c.Action = Kept
-		return c
-	case im.OrganiserID != nil && !im.AnyOwner && (s.OrganiserID == nil || *s.OrganiserID != *im.OrganiserID):
-		r.Problems = append(r.Problems, Problem{Block: e.Block, Heading: e.Heading,
-			Message: fmt.Sprintf("la session n° %d appartient à un autre organisateur : pas modifiée", s.ID)})
-		c.Action = Unchanged
 		return c
 	case e.Cancelled:
 		c.Action = Cancel

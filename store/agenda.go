@@ -2,8 +2,8 @@ package store
 
 import (
 	"context"
-
 	"fmt"
+	"strconv"
 )
 
 func agendaSource(a *AgendaRef) *string {
@@ -20,12 +20,15 @@ func agendaKey(a *AgendaRef) *string {
 	return &a.Key
 }
 
-// AgendaSessions reads the sessions imported from a programme, cancelled
-// ones included, by start.
-func (s *Store) AgendaSessions(ctx context.Context, source string) ([]Session, error) {
+// AgendaSessions reads the sessions of one owner's programme (owner nil:
+// the operator's), cancelled ones included, by start. A programme of the
+// same name imported by another owner is another programme.
+func (s *Store) AgendaSessions(ctx context.Context, owner *int64, source string) ([]Session, error) {
 	var out []Session
 	err := s.db.SelectContext(ctx, &out, `
-		SELECT`+sessionColumns+` FROM sessions WHERE agenda_source = $1 ORDER BY starts_at, id`, source)
+		SELECT`+sessionColumns+` FROM sessions
+		WHERE agenda_source = $1 AND organiser_id IS NOT DISTINCT FROM $2
+		ORDER BY starts_at, id`, source, owner)
 	if err != nil {
 		return nil, fmt.Errorf("read sessions of agenda: %w", err)
 	}
@@ -45,11 +48,17 @@ func (s *Store) SetAgendaKey(ctx context.Context, id int64, key string) error {
 	return nil
 }
 
-// LockAgenda takes the lock of a programme's imports, so that two replicas
-// following the same feed, or two organisers importing the same post, do
-// not both create its sessions. Without wait, ok says whether it was free.
+// LockAgenda takes the lock of one owner's programme, so that two replicas
+// following the same feed, or two members of a team importing the same
+// post, do not both create its sessions; another owner's import of the
+// same name never waits for it. Without wait, ok says whether it was free.
 // unlock must be called when ok.
-func (s *Store) LockAgenda(ctx context.Context, source string, wait bool) (unlock func(), ok bool, err error) {
+func (s *Store) LockAgenda(ctx context.Context, owner *int64, source string, wait bool) (unlock func(), ok bool, err error) {
+	var ownerKey int64
+	if owner != nil {
+		ownerKey = *owner
+	}
+	source = strconv.FormatInt(ownerKey, 10) + "|" + source
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, false, fmt.Errorf("lock agenda: %w", err)

@@ -79,7 +79,7 @@ func (s *Server) apiAgendaImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	org := organiserOf(r)
-	im := agenda.Importer{Store: s.store, OrganiserID: &org.ID, AnyOwner: org.IsAdmin}
+	im := agenda.Importer{Store: s.store, OrganiserID: &org.ID}
 	rep, err := im.Import(r.Context(), prog, agenda.Options{DryRun: q.Get("dry_run") == "true"})
 	if err != nil {
 		s.apiServerError(w, err)

@@ -8,8 +8,9 @@ import (
 
 // TestAPIAgendaImport imports the fixture through the API: a dry run, the
 // import, a second import that changes nothing, and another organiser's
-// import of the same programme, which touches none of the first one's
-// sessions.
+// import of the same programme, which is a programme of its own: it
+// creates its own sessions and neither moves, reports nor blocks the
+// first one's.
 func TestAPIAgendaImport(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -46,8 +47,14 @@ func TestAPIAgendaImport(t *testing.T) {
 		t.Errorf("second import: %s", r.body)
 	}
 	r = b.call(t, ditp, "POST", "/api/agenda/import", "text/markdown", strings.Replace(string(post), "de 10h à 11h30] [Atelier]</b> <i>[Baromètre", "de 11h à 12h] [Atelier]</b> <i>[Baromètre", 1))
-	if r.code != 200 || len(r.json["problems"].([]any)) != 12 || count(r, "reschedule") != 0 {
+	if r.code != 200 || len(r.json["problems"].([]any)) != 0 || count(r, "create") != 12 || count(r, "reschedule") != 0 {
 		t.Errorf("other organiser's import: %s", r.body)
+	}
+	if r = b.call(t, dinum, "POST", "/api/agenda/import", "text/markdown", string(post)); count(r, "unchanged") != 12 {
+		t.Errorf("the first organiser's programme changed after the other's import: %s", r.body)
+	}
+	if l := b.callJSON(t, ditp, "GET", "/api/sessions?all=true", ""); len(l.list) != 12 {
+		t.Errorf("the other organiser sees %d sessions, want its own 12", len(l.list))
 	}
 	if r := b.call(t, dinum, "POST", "/api/agenda/import", "text/calendar", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"); r.code != 422 || r.json["field"] != "source" {
 		t.Errorf("feed without source: %d %s", r.code, r.body)
