@@ -88,7 +88,7 @@ func (d *dispatcher) candidate(row store.DueDelivery) (candidate, bool) {
 		Cancelled:     row.Session.Status == store.SessionCancelled,
 		Current:       row.Session.ScheduleVersion == row.ScheduleVersion,
 		SignupOpen:    row.SignupStatus == store.SignupConfirmed,
-		SignupPending: row.SignupStatus == store.SignupPending,
+		SignupPending: row.Kind == store.KindConfirmation && row.AwaitingConfirmation,
 		LaterDue:      row.LaterDue,
 	}
 	switch row.Kind {

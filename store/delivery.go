@@ -111,8 +111,12 @@ type DueDelivery struct {
 	Email           string    `db:"email"`
 	Name            string    `db:"name"`
 	SignupStatus    string    `db:"signup_status"`
-	Session         Session   `db:"session"`
-	LaterDue        bool      `db:"later_due"`
+	// AwaitingConfirmation is true for a confirmation request the person
+	// still waits for: the sign-up is not confirmed, and the request came
+	// after any "no" they said (to this session, or to everything).
+	AwaitingConfirmation bool    `db:"awaiting_confirmation"`
+	Session              Session `db:"session"`
+	LaterDue             bool    `db:"later_due"`
 	// Tried is true once any attempt was made, even one that found the
 	// relay unreachable: the lateness limit of a downtime does not apply.
 	Tried            bool       `db:"tried"`
@@ -138,8 +142,11 @@ func (f *Fence) LoadClaimed(ctx context.Context, token string, ids []int64) ([]D
 			d.due_at,
 			d.attempts,
 			sub.email,
-			sub.name,
+			`+signupName+` AS name,
 			CASE WHEN sub.opted_out_at IS NOT NULL THEN 'unsubscribed' ELSE g.status END AS signup_status,
+			g.status <> 'confirmed'
+				AND d.created_at > coalesce(g.unsubscribed_at, '-infinity')
+				AND d.created_at > coalesce(sub.opted_out_at, '-infinity') AS awaiting_confirmation,
 			s.id AS "session.id",
 			s.kind AS "session.kind",
 			s.title AS "session.title",

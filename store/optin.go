@@ -16,6 +16,9 @@ const (
 	RequestAlreadyConfirmed = "already_confirmed"
 	RequestLimited          = "limited"
 	RequestOptedOut         = "opted_out"
+	// RequestUnsubscribed: an organiser asked for an address that left
+	// the session; nothing was sent to it.
+	RequestUnsubscribed = "unsubscribed"
 )
 
 // KindConfirmation and KindConfirmed are the messages of the double opt-in:
@@ -38,14 +41,17 @@ type RequestParams struct {
 	// flood someone's inbox.
 	MaxPerDay int
 	// ByOrganiser marks a request made by an organiser (an import asking
-	// for confirmation): an address that opted out gets nothing, whereas
-	// the person may always ask again.
+	// for confirmation): an address that opted out, or that left this
+	// session, gets nothing, whereas the person may always ask again.
 	ByOrganiser bool
 }
 
 // RequestSignup records a pending sign-up (or finds the one there) and a
 // confirmation request to send, unless the address is already confirmed
-// or had its share of requests today.
+// or had its share of requests today. A sign-up the person left stays
+// unsubscribed: only the person's own confirmation of a fresh request,
+// through its link, signs them up again, and an organiser's request for
+// it sends nothing.
 func (s *Store) RequestSignup(ctx context.Context, p RequestParams) (string, error) {
 	email, err := NormalizeEmail(p.Email)
 	if err != nil {
@@ -59,7 +65,14 @@ func (s *Store) RequestSignup(ctx context.Context, p RequestParams) (string, err
 		if err := checkSessionOpen(ctx, tx, p.SessionID); err != nil {
 			return err
 		}
-		subID, err := upsertSubscriber(ctx, tx, email, p.Name)
+		// A name typed in the public form is kept on this sign-up only,
+		// and counts once the person confirms it; an organiser's is the
+		// address's.
+		subName := p.Name
+		if !p.ByOrganiser {
+			subName = ""
+		}
+		subID, err := upsertSubscriber(ctx, tx, email, subName)
 		if err != nil {
 			return err
 		}
@@ -75,9 +88,18 @@ func (s *Store) RequestSignup(ctx context.Context, p RequestParams) (string, err
 		if err != nil {
 			return err
 		}
-		if g.Status == SignupConfirmed {
+		switch {
+		case g.Status == SignupConfirmed:
 			outcome = RequestAlreadyConfirmed
 			return nil
+		case g.Status == SignupUnsubscribed && p.ByOrganiser:
+			outcome = RequestUnsubscribed
+			return nil
+		}
+		if !p.ByOrganiser {
+			if _, err := tx.ExecContext(ctx, `UPDATE signups SET requested_name = $2 WHERE id = $1`, g.ID, p.Name); err != nil {
+				return fmt.Errorf("save requested name: %w", interpretError(err))
+			}
 		}
 		outcome, err = queueConfirmation(ctx, tx, g, subID, p.MaxPerDay)
 		return err
@@ -88,14 +110,14 @@ func (s *Store) RequestSignup(ctx context.Context, p RequestParams) (string, err
 	return outcome, nil
 }
 
-// pendingSignup creates the sign-up as pending, or returns the one there;
-// one the person had left is pending again, since they ask anew.
+// pendingSignup creates the sign-up as pending, or returns the one there
+// as it is: one the person left stays unsubscribed (the record of their
+// "no") until they confirm a new request themselves.
 func pendingSignup(ctx context.Context, tx *sqlx.Tx, sessionID, subID int64) (Signup, error) {
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO signups (session_id, subscriber_id, status, source)
 		VALUES ($1, $2, 'pending', 'web')
-		ON CONFLICT (session_id, subscriber_id) DO UPDATE SET status = 'pending'
-		WHERE signups.status = 'unsubscribed'`, sessionID, subID)
+		ON CONFLICT (session_id, subscriber_id) DO NOTHING`, sessionID, subID)
 	if err != nil {
 		return Signup{}, fmt.Errorf("save sign-up: %w", interpretError(err))
 	}
@@ -127,21 +149,22 @@ func queueConfirmation(ctx context.Context, tx *sqlx.Tx, g Signup, subID int64, 
 func (s *Store) SetConfirmToken(ctx context.Context, signupID int64, hash []byte, expires time.Time) error {
 	_, err := s.db.ExecContext(ctx, `
 		UPDATE signups SET confirm_token_hash = $2, confirm_expires_at = $3
-		WHERE id = $1 AND status = 'pending'`, signupID, hash, expires)
+		WHERE id = $1 AND status <> 'confirmed'`, signupID, hash, expires)
 	if err != nil {
 		return fmt.Errorf("save confirmation token: %w", err)
 	}
 	return nil
 }
 
-// SignupByConfirmToken finds the pending sign-up of a valid, unexpired
-// confirmation token, without using it.
+// SignupByConfirmToken finds the sign-up, not confirmed, of a valid,
+// unexpired confirmation token, without using it. The sign-up may be one
+// the person had left: the token proves they asked again.
 func (s *Store) SignupByConfirmToken(ctx context.Context, hash []byte) (Signup, error) {
 	var g Signup
 	err := s.db.GetContext(ctx, &g, `
 		SELECT`+signupColumns+`
 		FROM signups g JOIN subscribers sub ON sub.id = g.subscriber_id
-		WHERE g.confirm_token_hash = $1 AND g.confirm_expires_at > now() AND g.status = 'pending'`, hash)
+		WHERE g.confirm_token_hash = $1 AND g.confirm_expires_at > now() AND g.status <> 'confirmed'`, hash)
 	if err != nil {
 		return Signup{}, fmt.Errorf("find confirmation token: %w", interpretError(err))
 	}
@@ -160,10 +183,13 @@ func (s *Store) ConfirmSignup(ctx context.Context, hash []byte) (Signup, error) 
 			UPDATE signups SET
 				status = 'confirmed',
 				confirmed_at = now(),
+				unsubscribed_at = NULL,
+				name = requested_name,
+				requested_name = '',
 				needs_plan = true,
 				confirm_token_hash = NULL,
 				confirm_expires_at = NULL
-			WHERE confirm_token_hash = $1 AND confirm_expires_at > now() AND status = 'pending'
+			WHERE confirm_token_hash = $1 AND confirm_expires_at > now() AND status <> 'confirmed'
 			RETURNING id`, hash)
 		if err != nil {
 			return interpretError(err)
@@ -171,6 +197,14 @@ func (s *Store) ConfirmSignup(ctx context.Context, hash []byte) (Signup, error) 
 		if _, err := tx.ExecContext(ctx, `
 			UPDATE subscribers SET opted_out_at = NULL
 			WHERE id = (SELECT subscriber_id FROM signups WHERE id = $1)`, id); err != nil {
+			return err
+		}
+		// The reminders skipped when the person left are planned again
+		// from now on, as for a new sign-up.
+		if _, err := tx.ExecContext(ctx, `
+			DELETE FROM deliveries
+			WHERE signup_id = $1 AND status = 'skipped' AND skip_reason = 'unsubscribed'
+			  AND kind ~ '`+reminderKindPattern+`'`, id); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `
@@ -267,7 +301,7 @@ func (s *Store) ImportRequests(ctx context.Context, sessionID int64, rows []Impo
 			res.Invited = append(res.Invited, r)
 		case RequestAlreadyConfirmed:
 			res.Present = append(res.Present, r)
-		case RequestOptedOut:
+		case RequestOptedOut, RequestUnsubscribed:
 			res.Unsubscribed = append(res.Unsubscribed, r)
 		case RequestLimited:
 			res.Limited = append(res.Limited, r)

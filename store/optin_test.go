@@ -100,3 +100,44 @@ func TestOptOutAndPurge(t *testing.T) {
 		t.Errorf("subscribers left = %v", left)
 	}
 }
+
+// TestUnsubscriptionOutlivesARequest: a sign-up the person left stays
+// unsubscribed through a new public request and the purge of unconfirmed
+// sign-ups, which keeps the record of the "no"; an organiser's request
+// sends nothing. The person's own confirmation signs them up again, and
+// their reminders are planned anew.
+func TestUnsubscriptionOutlivesARequest(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	s := b.session(t, sessionOpts{})
+	g := b.subscribe(t, s.ID, "noe@example.org")
+	if _, _, err := b.st.Unsubscribe(b.ctx, g.ID); err != nil {
+		t.Fatal(err)
+	}
+	byOrganiser := store.RequestParams{SessionID: s.ID, Email: "noe@example.org", MaxPerDay: 3, ByOrganiser: true}
+	if got, err := b.st.RequestSignup(b.ctx, byOrganiser); err != nil || got != store.RequestUnsubscribed {
+		t.Errorf("organiser's request = %s, %v", got, err)
+	}
+	public := store.RequestParams{SessionID: s.ID, Email: "noe@example.org", Name: "Noé", MaxPerDay: 3}
+	if got, err := b.st.RequestSignup(b.ctx, public); err != nil || got != store.RequestQueued {
+		t.Fatalf("public request = %s, %v", got, err)
+	}
+	if _, _, err := b.st.PurgePending(b.ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	after, err := b.st.SignupByID(b.ctx, g.ID)
+	if err != nil || after.Status != store.SignupUnsubscribed {
+		t.Fatalf("after the request and the purge: %+v, %v", after, err)
+	}
+	raw, hash, _ := token.NewRandom()
+	if err := b.st.SetConfirmToken(b.ctx, g.ID, hash, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	back, err := b.st.ConfirmSignup(b.ctx, token.Hash(raw))
+	if err != nil || back.ID != g.ID || back.Status != store.SignupConfirmed || back.Name != "Noé" {
+		t.Fatalf("the person's confirmation: %+v, %v", back, err)
+	}
+	if n, err := b.st.PlanDeliveries(b.ctx, 10, planAt(time.Hour, "h1")); err != nil || n != 1 {
+		t.Errorf("plan after coming back = %d, %v", n, err)
+	}
+}

@@ -44,7 +44,7 @@ func (s *Store) SessionDeliveries(ctx context.Context, sessionID int64) ([]Deliv
 		SELECT
 			d.id,
 			sub.email,
-			sub.name,
+			`+signupName+` AS name,
 			d.kind,
 			d.schedule_version,
 			d.status,

@@ -56,9 +56,11 @@ type SubscriberExport struct {
 
 // SignupExport is one sign-up of an export.
 type SignupExport struct {
-	SessionID      int64      `json:"session_id" db:"session_id"`
-	SessionTitle   string     `json:"session_title" db:"session_title"`
-	SessionStart   time.Time  `json:"session_starts_at" db:"session_starts_at"`
+	SessionID    int64     `json:"session_id" db:"session_id"`
+	SessionTitle string    `json:"session_title" db:"session_title"`
+	SessionStart time.Time `json:"session_starts_at" db:"session_starts_at"`
+	// Name is the one the person gave for this sign-up, if any.
+	Name           string     `json:"name" db:"name"`
 	Status         string     `json:"status" db:"status"`
 	Source         string     `json:"source" db:"source"`
 	CreatedAt      time.Time  `json:"created_at" db:"created_at"`
@@ -91,7 +93,8 @@ func (s *Store) ExportSubscriber(ctx context.Context, email string) (SubscriberE
 	}
 	out.Signups, out.Deliveries = []SignupExport{}, []DeliveryExport{}
 	if err := s.db.SelectContext(ctx, &out.Signups, `
-		SELECT g.session_id, s.title AS session_title, s.starts_at AS session_starts_at, g.status, g.source,
+		SELECT g.session_id, s.title AS session_title, s.starts_at AS session_starts_at,
+			coalesce(nullif(g.name, ''), g.requested_name) AS name, g.status, g.source,
 			g.created_at, g.confirmed_at, g.unsubscribed_at
 		FROM signups g JOIN sessions s ON s.id = g.session_id
 		WHERE g.subscriber_id = $1 ORDER BY s.starts_at`, id); err != nil {

@@ -39,12 +39,17 @@ type Signup struct {
 	CreatedAt      time.Time  `db:"created_at"`
 }
 
+// signupName is the name a sign-up's person is called by: the one they
+// gave the public form and confirmed for this sign-up, else the one the
+// organisers gave for the address.
+const signupName = `coalesce(nullif(g.name, ''), sub.name)`
+
 const signupColumns = `
 	g.id,
 	g.session_id,
 	g.subscriber_id,
 	sub.email,
-	sub.name,
+	` + signupName + ` AS name,
 	g.status,
 	g.source,
 	g.confirmed_at,
@@ -217,7 +222,8 @@ func (s *Store) Unsubscribe(ctx context.Context, signupID int64) (Signup, bool, 
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `
-			UPDATE signups SET status = 'unsubscribed', unsubscribed_at = now(), needs_plan = false
+			UPDATE signups SET status = 'unsubscribed', unsubscribed_at = now(), needs_plan = false,
+				confirm_token_hash = NULL, confirm_expires_at = NULL
 			WHERE id = $1 AND status <> 'unsubscribed'`, signupID)
 		if err != nil {
 			return fmt.Errorf("unsubscribe: %w", err)
