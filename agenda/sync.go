@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/dinum/rappel/store"
@@ -110,6 +111,7 @@ func (im Importer) Import(ctx context.Context, p Programme, o Options) (Report, 
 		return Report{}, fmt.Errorf("import agenda: %w", err)
 	}
 	r := Report{Source: p.Source, DryRun: o.DryRun, Problems: p.Problems, Notes: p.Notes}
+	p.Entries = normalized(p.Entries)
 	plan := im.match(p, existing, &r)
 	for _, c := range plan {
 		if !o.DryRun {
@@ -124,6 +126,17 @@ func (im Importer) Import(ctx context.Context, p Programme, o Options) (Report, 
 		r.Changes = append(r.Changes, c)
 	}
 	return r, nil
+}
+
+// normalized is a copy of the entries with their texts in the form the
+// store keeps them in, so that an import compares like with like.
+func normalized(entries []Entry) []Entry {
+	out := slices.Clone(entries)
+	for i := range out {
+		e := &out[i]
+		e.Title, e.Location, e.Description = store.OneLine(e.Title), store.OneLine(e.Location), store.Paragraphs(e.Description)
+	}
+	return out
 }
 
 // match pairs the programme's entries with the sessions, and decides.

@@ -100,12 +100,19 @@ func organizerName(c *Composer) string {
 }
 
 // vtimezone describes loc around an event from Go's own zone database, for
-// any zone: the transitions of the year before the event to its end, each
-// as a STANDARD or DAYLIGHT component, or one STANDARD for a zone without
-// changes.
+// any zone: the last transition before the event and those during it (at
+// most 31 days of it: sessions are no longer), each as a STANDARD or
+// DAYLIGHT component, or one STANDARD for a zone without changes. Its size
+// and cost do not grow with the event's length.
 func vtimezone(loc *time.Location, start, end time.Time) *ics.VTimezone {
 	tz := ics.NewTimezone(loc.String())
+	if limit := start.Add(31 * 24 * time.Hour); end.After(limit) {
+		end = limit
+	}
 	transitions := zoneTransitions(loc, start.AddDate(-1, 0, 0), end)
+	for len(transitions) > 1 && !transitions[1].After(start) {
+		transitions = transitions[1:] // only the last one before the start
+	}
 	if len(transitions) == 0 {
 		name, off := start.Zone()
 		tz.Components = append(tz.Components, zoneComponent(false, "19700101T000000", off, off, name))

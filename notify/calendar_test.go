@@ -177,3 +177,39 @@ func formatOffset(seconds int) string {
 	}
 	return sign + time.Date(0, 1, 1, seconds/3600, seconds%3600/60, 0, 0, time.UTC).Format("1504")
 }
+
+// TestTimezoneAroundTheEventOnly: the VTIMEZONE holds the change in force
+// at the start and those during the event, however far its end (a session
+// stored before ends were bounded): a calendar file stays small.
+func TestTimezoneAroundTheEventOnly(t *testing.T) {
+	t.Parallel()
+	c := composer(t)
+	loc := paris(t)
+	components := func(cal *ical.Calendar) int {
+		for _, comp := range cal.Children {
+			if comp.Name == ical.CompTimezone {
+				return len(comp.Children)
+			}
+		}
+		return 0
+	}
+	for _, tc := range []struct {
+		name       string
+		start, end time.Time
+		want       int
+	}{
+		{"OneDayAfterTheChange", time.Date(2026, 11, 10, 10, 0, 0, 0, loc), time.Date(2026, 11, 10, 12, 0, 0, 0, loc), 1},
+		{"AcrossTheAutumnChange", time.Date(2026, 10, 20, 10, 0, 0, 0, loc), time.Date(2026, 10, 30, 12, 0, 0, 0, loc), 2},
+		{"EndCenturiesAway", time.Date(2027, 3, 1, 10, 0, 0, 0, loc), time.Date(9999, 12, 31, 12, 0, 0, 0, loc), 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := webinaire(t)
+			m.Session.StartsAt, m.Session.EndsAt, m.Now = tc.start, &tc.end, tc.start.Add(-time.Hour)
+			cal, _ := calendarOf(t, c, m)
+			if n := components(cal); n != tc.want {
+				t.Errorf("VTIMEZONE has %d components, want %d", n, tc.want)
+			}
+			checkTimezone(t, cal, tc.start)
+		})
+	}
+}

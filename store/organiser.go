@@ -30,10 +30,16 @@ type APIToken struct {
 // ErrRevoked is returned when revoking a token already revoked.
 var ErrRevoked = errors.New("token revoked")
 
+// ErrNotAdmin is returned when an administrator's token is asked for an
+// organiser that exists without that right: granting it would silently
+// give every token the organiser already has access to all sessions.
+var ErrNotAdmin = errors.New("organiser is not an administrator")
+
 // CreateToken stores a token for the organiser named (created if new, an
 // administrator if admin is set): only its hash and its first characters.
+// The rights of an existing organiser never change here.
 func (s *Store) CreateToken(ctx context.Context, organiser string, admin bool, hash []byte, prefix string) (APIToken, error) {
-	if err := checkText("name", "le nom de l'organisateur", organiser, 100, true); err != nil {
+	if err := checkLine("name", "le nom de l'organisateur", organiser, 100, true); err != nil {
 		return APIToken{}, err
 	}
 	var out APIToken
@@ -41,10 +47,13 @@ func (s *Store) CreateToken(ctx context.Context, organiser string, admin bool, h
 		var org Organiser
 		err := tx.GetContext(ctx, &org, `
 			INSERT INTO organisers (name, is_admin) VALUES ($1, $2)
-			ON CONFLICT (name) DO UPDATE SET is_admin = organisers.is_admin OR EXCLUDED.is_admin
+			ON CONFLICT (name) DO UPDATE SET name = organisers.name
 			RETURNING id, name, is_admin`, organiser, admin)
 		if err != nil {
 			return interpretError(err)
+		}
+		if admin && !org.IsAdmin {
+			return ErrNotAdmin
 		}
 		return tx.GetContext(ctx, &out, `
 			INSERT INTO api_tokens (organiser_id, token_hash, prefix) VALUES ($1, $2, $3)

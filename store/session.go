@@ -86,6 +86,7 @@ type AgendaRef struct {
 
 // CreateSession stores a new session.
 func (s *Store) CreateSession(ctx context.Context, p SessionParams) (Session, error) {
+	p.Normalize()
 	if err := p.Validate(); err != nil {
 		return Session{}, err
 	}
@@ -167,7 +168,10 @@ func (s *Store) UpdateSession(ctx context.Context, id int64, c SessionChanges) (
 			return ErrCancelled
 		}
 		next := c.apply(cur)
-		if err := next.params().Validate(); err != nil {
+		p := next.params()
+		p.Normalize()
+		next.Title, next.Location, next.Description = p.Title, p.Location, p.Description
+		if err := p.Validate(); err != nil {
 			return err
 		}
 		moved = !next.StartsAt.Equal(cur.StartsAt)

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -25,33 +26,93 @@ func invalid(field, format string, args ...any) *FieldError {
 	return &FieldError{Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
+// Bounds of a session's dates, the same in the database's checks: a
+// session lasts 31 days at most, and starts between 2000 and 2199 (the
+// years the command line reads). An end years
+// away would make every message about the session heavy to build (its
+// calendar file describes the time zone over the event), and no event
+// rappel serves lasts longer than a month.
+var (
+	MaxSessionLength = 31 * 24 * time.Hour
+	EarliestStart    = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	LatestStart      = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
 // Validate checks a session before it reaches the database, which checks
-// the same rules again.
+// the same rules again. Its texts are expected normalised (Normalize).
 func (p SessionParams) Validate() error {
 	if !slices.Contains(Kinds, p.Kind) {
 		return invalid("kind", "type de session inconnu « %s » (types possibles : %s)", p.Kind, strings.Join(Kinds, ", "))
 	}
-	if err := checkText("title", "le titre", p.Title, 300, true); err != nil {
+	if err := checkLine("title", "le titre", p.Title, 300, true); err != nil {
 		return err
 	}
 	if err := checkText("description", "la description", p.Description, 20000, false); err != nil {
 		return err
 	}
-	if err := checkText("location", "le lieu", p.Location, 1000, false); err != nil {
+	if err := checkLine("location", "le lieu", p.Location, 1000, false); err != nil {
 		return err
 	}
 	if err := checkURL(p.URL); err != nil {
 		return err
 	}
-	if p.StartsAt.IsZero() {
+	return checkDates(p.StartsAt, p.EndsAt)
+}
+
+func checkDates(start time.Time, end *time.Time) error {
+	switch {
+	case start.IsZero():
 		return invalid("start", "la date de début manque")
-	}
-	if p.EndsAt != nil && !p.EndsAt.After(p.StartsAt) {
+	case start.Before(EarliestStart) || !start.Before(LatestStart):
+		return invalid("start", "date de début invalide (%d) : une date entre 2000 et 2199 est attendue", start.Year())
+	case end != nil && !end.After(start):
 		return invalid("end", "la fin doit être après le début")
+	case end != nil && end.Sub(start) > MaxSessionLength:
+		return invalid("end", "la session durerait %d jours : elle peut durer 31 jours au plus (la fin au plus tard 31 jours après le début)",
+			(end.Unix()-start.Unix())/86400)
 	}
 	return nil
 }
 
+// Normalize puts a session's texts in the form they are kept in: the
+// title and the place on one line, the description with "\n" line breaks
+// only. What is left of control characters is then refused by Validate.
+func (p *SessionParams) Normalize() {
+	p.Title, p.Location, p.Description = OneLine(p.Title), OneLine(p.Location), Paragraphs(p.Description)
+}
+
+// OneLine turns the line breaks and tabs of a one-line text (a title, a
+// place) into single spaces: a carriage return must never reach a mail
+// header or a calendar line.
+func OneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n\t\u2028\u2029") {
+		return s
+	}
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		return r == '\r' || r == '\n' || r == '\t' || r == '\u2028' || r == '\u2029'
+	}), " ")
+}
+
+// Paragraphs writes every line break of a text as "\n".
+func Paragraphs(s string) string {
+	if !strings.ContainsAny(s, "\r\u2028\u2029") {
+		return s
+	}
+	return strings.NewReplacer("\r\n", "\n", "\r", "\n", "\u2028", "\n", "\u2029", "\n\n").Replace(s)
+}
+
+// checkLine checks a one-line text: no control character at all.
+func checkLine(field, label, v string, max int, required bool) error {
+	if err := checkText(field, label, v, max, required); err != nil {
+		return err
+	}
+	if strings.ContainsAny(v, "\n\t") {
+		return invalid(field, "%s doit tenir sur une ligne", label)
+	}
+	return nil
+}
+
+// checkText checks a text: no control character but line breaks and tabs.
 func checkText(field, label, v string, max int, required bool) error {
 	if required && strings.TrimSpace(v) == "" {
 		return invalid(field, "%s est vide", label)
@@ -60,7 +121,7 @@ func checkText(field, label, v string, max int, required bool) error {
 		return invalid(field, "%s est trop long (%d caractères, %d au plus)", label, n, max)
 	}
 	for _, r := range v {
-		if unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r' {
+		if (unicode.IsControl(r) && r != '\n' && r != '\t') || r == '\u2028' || r == '\u2029' {
 			return invalid(field, "%s contient un caractère de contrôle", label)
 		}
 	}
@@ -96,7 +157,8 @@ func NormalizeEmail(raw string) (string, error) {
 	return strings.ToLower(v), nil
 }
 
-// CheckName checks a subscriber's name.
+// CheckName checks a subscriber's name: it goes into the To: header of
+// every message, so it holds on one line.
 func CheckName(v string) error {
-	return checkText("name", "le nom", v, 200, false)
+	return checkLine("name", "le nom", v, 200, false)
 }
