@@ -45,7 +45,7 @@ func (f *Follower) importAll(ctx context.Context) {
 }
 
 func (f *Follower) importFeed(ctx context.Context, feed string) {
-	log := f.Logger.With(slog.String("feed", feed))
+	log := f.Logger.With(slog.String("feed", Redact(feed)))
 	data, err := Read(ctx, f.Client, feed)
 	if err != nil {
 		log.Error("Agenda feed could not be read; the next reading will try again.", slog.Any("error", err))

@@ -25,7 +25,7 @@ var (
 	profileDir = flag.String("profile", "", "folder for the worker's CPU profiles")
 )
 
-const secretKey = "0123456789abcdef0123456789abcdef"
+const secretKey = "xY+0e6HH+5wsPS4FBFXyDjLF2G/JB43ytNI65OpnvFc="
 
 // BenchmarkSend signs n agents up to one webinaire whose H-1 reminder falls
 // due a few seconds after the worker started, and measures the sending of

@@ -51,7 +51,9 @@ type Config struct {
 	PendingTTL     time.Duration
 	ConfirmsPerDay int
 	SignupsPerHour int
-	TrustProxy     bool
+	TrustedProxies int
+	// MetricsAddr, when set, serves /metrics there and not on HTTPAddr.
+	MetricsAddr string
 
 	AgendaFeeds        []string
 	AgendaFeedKind     string

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-const validKey = "0123456789abcdef0123456789abcdef"
+const validKey = "xY+0e6HH+5wsPS4FBFXyDjLF2G/JB43ytNI65OpnvFc="
 
 func TestParseDefaults(t *testing.T) {
 	t.Parallel()
@@ -107,7 +107,7 @@ func TestDumpHidesSecrets(t *testing.T) {
 
 func TestKeysAndLateness(t *testing.T) {
 	t.Parallel()
-	cfg, err := Parse([]string{"SECRET_KEYS= " + validKey + " , " + strings.Repeat("z", 40), "REMINDERS=1d,1h,15m", "REMINDERS_MAX_LATE=1h=5m"})
+	cfg, err := Parse([]string{"SECRET_KEYS= " + validKey + " , " + "8Bz0DO/mX/Go1aKdsAnyrXc20ahMyeEczRMoFH6EKM4=", "REMINDERS=1d,1h,15m", "REMINDERS_MAX_LATE=1h=5m"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net"
@@ -65,13 +64,21 @@ var options = []option{
 		parse: parsePublicURL},
 	{name: "HTTP_ADDR", def: ":8080", doc: "adresse d'écoute HTTP",
 		parse: parseHTTPAddr},
+	{name: "METRICS_ADDR", doc: "adresse d'écoute où servir /metrics seul (par exemple 127.0.0.1:9090) ; sinon /metrics est servi sur HTTP_ADDR",
+		parse: func(c *Config, v string) error {
+			if _, _, err := net.SplitHostPort(v); err != nil {
+				return fmt.Errorf("« %s » : hôte:port attendu (exemple : 127.0.0.1:9090)", v)
+			}
+			c.MetricsAddr = v
+			return nil
+		}},
 	{name: "RAPPEL_TIMEZONE", def: "Europe/Paris", doc: "fuseau horaire des dates affichées",
 		parse: parseLocation},
 	{name: "REMINDERS", def: scheduler.DefaultReminders, doc: "rappels avant chaque session (1d : la veille à la même heure ; 1h, 15m : durées)",
 		parse: func(c *Config, v string) (err error) { c.Reminders, err = scheduler.ParseReminders(v); return err }},
 	{name: "REMINDERS_MAX_LATE", doc: "retard maximal par rappel, par exemple 1d=6h,1h=15m (par défaut le quart du délai, 6 h au plus)",
 		parse: func(*Config, string) error { return nil }}, // read after REMINDERS, in Parse
-	{name: "SECRET_KEYS", secret: true, doc: "clés de signature des liens (32 caractères au moins), séparées par des virgules ; la première signe",
+	{name: "SECRET_KEYS", secret: true, doc: "clés de signature des liens, tirées au hasard (openssl rand -base64 32), séparées par des virgules ; la première signe",
 		parse: parseKeys},
 	{name: "CLAIM_BATCH", def: "5000", doc: "envois réservés à la fois, au plus (la taille suit le débit)",
 		parse: func(c *Config, v string) (err error) { c.ClaimBatch, err = parseInt(v, 1, 100000); return err }},
@@ -131,8 +138,8 @@ var options = []option{
 			c.AgendaFeedSchedule = v
 			return nil
 		}},
-	{name: "TRUST_PROXY", def: "false", doc: "lire l'adresse du client dans X-Forwarded-For (seulement derrière un mandataire inverse)",
-		parse: func(c *Config, v string) (err error) { c.TrustProxy, err = parseBool(v); return err }},
+	{name: "TRUST_PROXY", def: "false", doc: "mandataires inverses devant rappel qui ajoutent l'adresse du client à X-Forwarded-For : false (aucun), true (un seul) ou leur nombre ; seules les adresses qu'ils ont écrites sont lues",
+		parse: parseTrustProxy},
 	{name: "LOG_LEVEL", doc: "debug, info, warn ou error (par défaut info pour « run », warn pour les autres commandes)",
 		parse: func(c *Config, v string) error { c.LogLevel = v; return oneOf(v, "debug", "info", "warn", "error") }},
 	{name: "LOG_FORMAT", def: "json", doc: "json ou text",
@@ -231,6 +238,24 @@ func parseFeeds(c *Config, v string) error {
 	return nil
 }
 
+// parseTrustProxy reads how many reverse proxies append to
+// X-Forwarded-For: a boolean (one or none) or their number.
+func parseTrustProxy(c *Config, v string) error {
+	if b, err := parseBool(v); err == nil {
+		c.TrustedProxies = 0
+		if b {
+			c.TrustedProxies = 1
+		}
+		return nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > 10 {
+		return fmt.Errorf("« %s » : false, true ou un nombre de mandataires entre 0 et 10 est attendu", v)
+	}
+	c.TrustedProxies = n
+	return nil
+}
+
 func parseRate(c *Config, v string) error {
 	r, err := strconv.ParseFloat(v, 64)
 	if err != nil || r < 0 || r > 1e6 {
@@ -284,17 +309,13 @@ func parseLocation(c *Config, v string) error {
 	return nil
 }
 
-// parseKeys reads the signing keys: at least 32 characters each, or a
-// base64 value of at least 32 bytes (as "openssl rand -base64 32" prints).
+// parseKeys reads the signing keys: each one random, 32 bytes or more
+// (checkKey says what is refused).
 func parseKeys(c *Config, v string) error {
 	for i, k := range strings.Split(v, ",") {
-		k = strings.TrimSpace(k)
-		key := []byte(k)
-		if raw, err := base64.StdEncoding.DecodeString(k); err == nil && len(raw) >= 32 {
-			key = raw
-		}
-		if len(key) < 32 {
-			return fmt.Errorf("la clé n° %d est trop courte (32 caractères au moins ; « openssl rand -base64 32 » en donne une)", i+1)
+		key, err := checkKey(i+1, strings.TrimSpace(k))
+		if err != nil {
+			return err
 		}
 		c.SecretKeys = append(c.SecretKeys, key)
 	}

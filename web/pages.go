@@ -55,7 +55,7 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !s.clients.allow(clientAddr(r, s.cfg.TrustProxy)) {
+	if !s.clients.allow(clientAddr(r, s.cfg.TrustedProxies)) {
 		s.renderError(w, http.StatusTooManyRequests, "Trop de demandes",
 			"Trop d’inscriptions ont été demandées depuis votre connexion. Merci de réessayer dans une heure.")
 		return

@@ -38,9 +38,10 @@ type Config struct {
 	// SignupsPerHour is the most sign-ups one client may ask for in an
 	// hour; default 20.
 	SignupsPerHour int
-	// TrustProxy reads the client's address from X-Forwarded-For, as set
-	// by a reverse proxy in front of rappel; only set it when there is one.
-	TrustProxy bool
+	// TrustedProxies is the number of reverse proxies in front of rappel
+	// that append the client's address to X-Forwarded-For; 0 reads the
+	// connection's address. Only the addresses they wrote are read.
+	TrustedProxies int
 	// Metrics, when set, is served on /metrics.
 	Metrics *metrics.Metrics
 	// OpsOnly serves health, readiness and metrics only: the HTTP side of
@@ -60,7 +61,7 @@ type Server struct {
 func New(cfg Config) *Server {
 	cfg.ConfirmsPerDay = cmp.Or(cfg.ConfirmsPerDay, 3)
 	cfg.SignupsPerHour = cmp.Or(cfg.SignupsPerHour, 20)
-	return &Server{cfg: cfg, store: cfg.Store, logger: cfg.Logger, clients: newLimiter(cfg.SignupsPerHour)}
+	return &Server{cfg: cfg, store: cfg.Store, logger: cfg.Logger, clients: newLimiter(cfg.SignupsPerHour, maxClients)}
 }
 
 // Handler routes the endpoints. Forms are protected against cross-site

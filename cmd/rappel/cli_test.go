@@ -17,7 +17,7 @@ import (
 	"github.com/dinum/rappel/store/storetest"
 )
 
-const testKey = "0123456789abcdef0123456789abcdef"
+const testKey = "xY+0e6HH+5wsPS4FBFXyDjLF2G/JB43ytNI65OpnvFc="
 
 // testBundle runs the command line in process against its own database.
 type testBundle struct {

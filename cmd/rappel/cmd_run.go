@@ -153,22 +153,40 @@ func newSender(ctx context.Context, a *app) (notify.Sender, error) {
 }
 
 func startWeb(ctx context.Context, g *errgroup.Group, a *app, parts mailParts, m *metrics.Metrics, opsOnly bool) error {
+	// With METRICS_ADDR, /metrics is served there alone, and not on the
+	// public address.
+	mainMetrics := m
+	if a.cfg.MetricsAddr != "" {
+		mainMetrics = nil
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", m.Handler())
+		if err := serveHTTP(ctx, g, a, "METRICS_ADDR", a.cfg.MetricsAddr, mux); err != nil {
+			return err
+		}
+	}
+	handler := web.New(web.Config{
+		Store: a.store, Tokens: parts.signer, Templates: parts.templates, Location: a.cfg.Location,
+		Logger: a.logger, Reminders: parts.reminders, ConfirmsPerDay: a.cfg.ConfirmsPerDay,
+		SignupsPerHour: a.cfg.SignupsPerHour, TrustedProxies: a.cfg.TrustedProxies,
+		Metrics: mainMetrics, OpsOnly: opsOnly,
+	}).Handler()
+	return serveHTTP(ctx, g, a, "HTTP_ADDR", a.cfg.HTTPAddr, handler)
+}
+
+// serveHTTP serves handler on addr until ctx ends; variable names the
+// setting in the error when the address cannot be listened on.
+func serveHTTP(ctx context.Context, g *errgroup.Group, a *app, variable, addr string, handler http.Handler) error {
 	srv := &http.Server{
-		Handler: web.New(web.Config{
-			Store: a.store, Tokens: parts.signer, Templates: parts.templates, Location: a.cfg.Location,
-			Logger: a.logger, Reminders: parts.reminders, ConfirmsPerDay: a.cfg.ConfirmsPerDay,
-			SignupsPerHour: a.cfg.SignupsPerHour, TrustProxy: a.cfg.TrustProxy,
-			Metrics: m, OpsOnly: opsOnly,
-		}).Handler(),
+		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(a.logger.Handler(), slog.LevelWarn),
 	}
-	ln, err := net.Listen("tcp", a.cfg.HTTPAddr)
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("HTTP_ADDR : écoute impossible sur %s : %w", a.cfg.HTTPAddr, err)
+		return fmt.Errorf("%s : écoute impossible sur %s : %w", variable, addr, err)
 	}
 	g.Go(func() error {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {

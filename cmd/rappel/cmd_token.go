@@ -21,6 +21,10 @@ func cmdTokenCreate(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	t, err := a.store.CreateToken(ctx, p.positional[0], p.bools["admin"], hash, prefix)
+	if errors.Is(err, store.ErrNotAdmin) {
+		return fmt.Errorf("« %s » est déjà un organisateur sans droits d'administrateur : --admin les donnerait aussi à tous ses jetons existants. "+
+			"Créez le jeton d'administration sous un autre nom, par exemple « %s (administration) »", p.positional[0], p.positional[0])
+	}
 	if err != nil {
 		return err
 	}

@@ -102,9 +102,10 @@ func TestRunOverSMTP(t *testing.T) {
 	}
 
 	var out string
-	waitUntil(t, 10*time.Second, "failure recorded", func() bool {
+	// Both outcomes are recorded, each in its own batch.
+	waitUntil(t, 10*time.Second, "outcomes recorded", func() bool {
 		out = b.ok(t, "deliveries", "--session", id)
-		return strings.Contains(out, "1 en échec")
+		return strings.Contains(out, "1 en échec") && strings.Contains(out, "1 envoyé(s)")
 	})
 	for _, want := range []string{"agent@example.gouv.fr", "rappel une heure avant", "envoyé le", "rappel 2\u00a0min avant", "en attente",
 		"inconnu@example.gouv.fr", "échec définitif", "refus définitif : ", "550", "Total : 1 envoyé(s), 2 en attente, 1 en échec"} {
