@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/dinum/rappel/notify"
-	"github.com/dinum/rappel/notify/smtptest"
+	"github.com/dinum/rappel/notify/mailview"
 	"github.com/dinum/rappel/scheduler"
 	"github.com/dinum/rappel/store"
 	"github.com/dinum/rappel/templates"
@@ -111,7 +111,7 @@ func cmdPreview(ctx context.Context, a *app, args []string) error {
 		_, err := a.stdout.Write(msg.Data)
 		return err
 	}
-	parsed, err := smtptest.Message{Data: msg.Data}.Parse()
+	parsed, err := mailview.Read(msg.Data)
 	if err != nil {
 		return err
 	}

@@ -2,15 +2,10 @@ package smtptest
 
 import (
 	"bytes"
-	"encoding/base64"
-	"fmt"
-	"io"
-	"mime"
-	"mime/multipart"
-	"mime/quotedprintable"
 	"net/mail"
-	"strings"
 	"time"
+
+	"github.com/dinum/rappel/notify/mailview"
 )
 
 // Message is one accepted message, as received.
@@ -25,95 +20,11 @@ type Message struct {
 }
 
 // Parsed is a message read back: decoded headers and text parts.
-type Parsed struct {
-	Header mail.Header
-	// Parts maps a media type ("text/plain", "text/html") to its decoded body.
-	Parts map[string]string
-	// ContentType is the top-level media type.
-	ContentType string
-}
+type Parsed = mailview.Message
 
 // Parse reads the message back as a mail client would.
 func (m Message) Parse() (Parsed, error) {
-	msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
-	if err != nil {
-		return Parsed{}, fmt.Errorf("read message: %w", err)
-	}
-	p := Parsed{Header: msg.Header, Parts: map[string]string{}}
-	mediaType, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
-	if err != nil {
-		return Parsed{}, fmt.Errorf("read content type: %w", err)
-	}
-	p.ContentType = mediaType
-	if !strings.HasPrefix(mediaType, "multipart/") {
-		body, err := decodeBody(msg.Body, msg.Header.Get("Content-Transfer-Encoding"))
-		p.Parts[mediaType] = body
-		return p, err
-	}
-	return p, p.readParts(msg.Body, params["boundary"])
-}
-
-func (p *Parsed) readParts(r io.Reader, boundary string) error {
-	mr := multipart.NewReader(r, boundary)
-	for {
-		part, err := mr.NextRawPart()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("read part: %w", err)
-		}
-		mediaType, params, err := mime.ParseMediaType(part.Header.Get("Content-Type"))
-		if err != nil {
-			return fmt.Errorf("read part type: %w", err)
-		}
-		if strings.HasPrefix(mediaType, "multipart/") {
-			if err := p.readParts(part, params["boundary"]); err != nil {
-				return err
-			}
-			continue
-		}
-		body, err := decodeBody(part, part.Header.Get("Content-Transfer-Encoding"))
-		if err != nil {
-			return err
-		}
-		p.Parts[mediaType] = body
-	}
-}
-
-func decodeBody(r io.Reader, encoding string) (string, error) {
-	switch strings.ToLower(encoding) {
-	case "quoted-printable":
-		r = quotedprintable.NewReader(r)
-	case "base64":
-		r = base64.NewDecoder(base64.StdEncoding, &lineSkipper{r: r})
-	}
-	b, err := io.ReadAll(r)
-	return string(b), err
-}
-
-// Subject is the decoded subject.
-func (p Parsed) Subject() string {
-	s, err := new(mime.WordDecoder).DecodeHeader(p.Header.Get("Subject"))
-	if err != nil {
-		return p.Header.Get("Subject")
-	}
-	return s
-}
-
-// lineSkipper drops the line breaks of a base64 body.
-type lineSkipper struct{ r io.Reader }
-
-func (l *lineSkipper) Read(p []byte) (int, error) {
-	n, err := l.r.Read(p)
-	j := 0
-	for _, c := range p[:n] {
-		if c != '\r' && c != '\n' {
-			p[j] = c
-			j++
-		}
-	}
-	return j, err
+	return mailview.Read(m.Data)
 }
 
 // MessageID is the message's Message-ID header, read without parsing the

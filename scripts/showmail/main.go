@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/dinum/rappel/notify/smtptest"
+	"github.com/dinum/rappel/notify/mailview"
 )
 
 func main() {
@@ -28,7 +28,7 @@ func show(name string) error {
 	if err != nil {
 		return err
 	}
-	p, err := smtptest.Message{Data: raw}.Parse()
+	p, err := mailview.Read(raw)
 	if err != nil {
 		return err
 	}
