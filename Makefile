@@ -27,7 +27,7 @@ bench:
 
 ## fuzz : chaque test de fuzzing pendant FUZZTIME
 fuzz:
-	$(GO) test -run=NONE -fuzz=FuzzParseWhen -fuzztime=$(FUZZTIME) ./scheduler
+	$(GO) test -run=NONE -fuzz=FuzzParseWhen -fuzztime=$(FUZZTIME) ./when
 	$(GO) test -run=NONE -fuzz=FuzzParse -fuzztime=$(FUZZTIME) ./csvimport
 	$(GO) test -run=NONE -fuzz=FuzzQuotedPrintable -fuzztime=$(FUZZTIME) ./notify
 	$(GO) test -run=NONE -fuzz=FuzzParsePost -fuzztime=$(FUZZTIME) ./agenda

@@ -12,7 +12,7 @@ import (
 
 	"sigs.k8s.io/yaml"
 
-	"github.com/dinum/rappel/scheduler"
+	"github.com/dinum/rappel/when"
 )
 
 // frontMatter is what a post's front matter says that the import uses.
@@ -51,9 +51,9 @@ var (
 	// heading splits that line into its tags and its title in italics.
 	heading = regexp.MustCompile(`^\s*(?:<p[^>]*>\s*)?(?:<b>|<strong>|\*\*)\s*((?:\[[^\]]*\]\s*)+)(?:</b>|</strong>|\*\*)\s*(?:<i>|<em>|\*|_)(.*?)(?:</i>|</em>|\*|_)\s*(?:</p>)?\s*$`)
 	tag     = regexp.MustCompile(`\[([^\]]*)\]`)
-	// when reads "Le mercredi 10/11 de 10h à 11h30", "le 10/11 à 10 h 30",
+	// dateLine reads "Le mercredi 10/11 de 10h à 11h30", "le 10/11 à 10 h 30",
 	// "Le jeudi 25/11/2021 de 9h à 17h30", "de 10:00 à 11:30".
-	when     = regexp.MustCompile(`(?i)^(?:le\s+)?(?:(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(\d{2}|\d{4}))?\s*,?\s+(?:de\s+|à\s+|a\s+)?(\d{1,2})\s*[h:]\s*(\d{2})?(?:\s*(?:à|a|-|–)\s*(\d{1,2})\s*[h:]\s*(\d{2})?)?$`)
+	dateLine = regexp.MustCompile(`(?i)^(?:le\s+)?(?:(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(\d{2}|\d{4}))?\s*,?\s+(?:de\s+|à\s+|a\s+)?(\d{1,2})\s*[h:]\s*(\d{2})?(?:\s*(?:à|a|-|–)\s*(\d{1,2})\s*[h:]\s*(\d{2})?)?$`)
 	htmlLink = regexp.MustCompile(`(?i)<a\s[^>]*href="([^"]+)"[^>]*>(.*?)</a>`)
 	mdLink   = regexp.MustCompile(`\[([^\]]+)\]\((https?://[^)\s]+)\)`)
 	bullet   = regexp.MustCompile(`^\s*[*+-]\s+(.*)$`)
@@ -191,7 +191,7 @@ func (r postReader) block(lines []string) (e Entry, note string, err error) {
 
 // when reads the date and times of a block's first tag.
 func (r postReader) when(s string) (start time.Time, end *time.Time, err error) {
-	m := when.FindStringSubmatch(strings.Join(strings.Fields(s), " "))
+	m := dateLine.FindStringSubmatch(strings.Join(strings.Fields(s), " "))
 	if m == nil {
 		return start, nil, fmt.Errorf("date et heure illisibles : « %s » (attendu par exemple « Le mercredi 10/11 de 10h à 11h30 »)", s)
 	}
@@ -211,7 +211,7 @@ func (r postReader) when(s string) (start time.Time, end *time.Time, err error) 
 		if hh > 23 || mm > 59 {
 			return time.Time{}, fmt.Errorf("heure impossible : « %s »", s)
 		}
-		return scheduler.WallClock(r.loc, year, time.Month(month), day, hh, mm, 0, 0), nil
+		return when.WallClock(r.loc, year, time.Month(month), day, hh, mm, 0, 0), nil
 	}
 	if start, err = at(m[5], m[6]); err != nil {
 		return start, nil, err

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dinum/rappel/scheduler"
+	"github.com/dinum/rappel/when"
 )
 
 // Config is every setting of rappel, parsed.
@@ -36,7 +36,7 @@ type Config struct {
 	PublicURL         *url.URL
 	HTTPAddr          string
 	Location          *time.Location
-	Reminders         []scheduler.Reminder
+	Reminders         []when.Reminder
 	SecretKeys        [][]byte
 
 	ClaimBatch    int
@@ -102,7 +102,7 @@ func Parse(env []string) (*Config, error) {
 		}
 	}
 	if len(problems) == 0 {
-		if err := scheduler.ApplyMaxLate(cfg.Reminders, values["REMINDERS_MAX_LATE"]); err != nil {
+		if err := when.ApplyMaxLate(cfg.Reminders, values["REMINDERS_MAX_LATE"]); err != nil {
 			problems = append(problems, "REMINDERS_MAX_LATE : "+err.Error())
 		}
 	}

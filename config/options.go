@@ -13,7 +13,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
-	"github.com/dinum/rappel/scheduler"
+	"github.com/dinum/rappel/when"
 )
 
 // option is one row of the table: its variable, its default, how to read
@@ -74,8 +74,8 @@ var options = []option{
 		}},
 	{name: "RAPPEL_TIMEZONE", def: "Europe/Paris", doc: "fuseau horaire des dates affichées",
 		parse: parseLocation},
-	{name: "REMINDERS", def: scheduler.DefaultReminders, doc: "rappels avant chaque session (1d : la veille à la même heure ; 1h, 15m : durées)",
-		parse: func(c *Config, v string) (err error) { c.Reminders, err = scheduler.ParseReminders(v); return err }},
+	{name: "REMINDERS", def: when.DefaultReminders, doc: "rappels avant chaque session (1d : la veille à la même heure ; 1h, 15m : durées)",
+		parse: func(c *Config, v string) (err error) { c.Reminders, err = when.ParseReminders(v); return err }},
 	{name: "REMINDERS_MAX_LATE", doc: "retard maximal par rappel, par exemple 1d=6h,1h=15m (par défaut le quart du délai, 6 h au plus)",
 		parse: func(*Config, string) error { return nil }}, // read after REMINDERS, in Parse
 	{name: "SECRET_KEYS", secret: true, doc: "clés de signature des liens, tirées au hasard (openssl rand -base64 32), séparées par des virgules ; la première signe",

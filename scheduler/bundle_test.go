@@ -19,6 +19,7 @@ import (
 	"github.com/dinum/rappel/store/storetest"
 	"github.com/dinum/rappel/templates"
 	"github.com/dinum/rappel/token"
+	"github.com/dinum/rappel/when"
 )
 
 // testBundle is a database, an SMTP server, and what it takes to run
@@ -62,13 +63,13 @@ type workerOpts struct {
 func (b *testBundle) startWorker(t *testing.T, o workerOpts) (stop func() time.Duration) {
 	t.Helper()
 	if o.Reminders == "" {
-		o.Reminders = scheduler.DefaultReminders
+		o.Reminders = when.DefaultReminders
 	}
-	reminders, err := scheduler.ParseReminders(o.Reminders)
+	reminders, err := when.ParseReminders(o.Reminders)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := scheduler.ApplyMaxLate(reminders, o.MaxLate); err != nil {
+	if err := when.ApplyMaxLate(reminders, o.MaxLate); err != nil {
 		t.Fatal(err)
 	}
 	st, err := store.Open(b.ctx, b.dsn, 10)

@@ -12,6 +12,7 @@ import (
 	"github.com/dinum/rappel/store"
 	"github.com/dinum/rappel/templates"
 	"github.com/dinum/rappel/token"
+	"github.com/dinum/rappel/when"
 )
 
 // deliver applies the rules of DESIGN.md to one row and sends it if they
@@ -96,7 +97,7 @@ func (d *dispatcher) candidate(row store.DueDelivery) (candidate, bool) {
 		c.Notice = row.Kind
 		return c, true
 	}
-	rem, ok := ReminderForKind(d.s.kinds, row.Kind)
+	rem, ok := when.ReminderForKind(d.s.kinds, row.Kind)
 	c.MaxLate = rem.MaxLate
 	return c, ok
 }

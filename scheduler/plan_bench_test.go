@@ -10,6 +10,7 @@ import (
 	"github.com/dinum/rappel/scheduler"
 	"github.com/dinum/rappel/store"
 	"github.com/dinum/rappel/store/storetest"
+	"github.com/dinum/rappel/when"
 )
 
 // BenchmarkPlan plans the J-1 and H-1 reminders of 1,000,000 confirmed
@@ -50,7 +51,7 @@ func BenchmarkPlan(b *testing.B) {
 }
 
 func planner(b *testing.B, st *store.Store) *scheduler.Scheduler {
-	reminders, err := scheduler.ParseReminders(scheduler.DefaultReminders)
+	reminders, err := when.ParseReminders(when.DefaultReminders)
 	if err != nil {
 		b.Fatal(err)
 	}

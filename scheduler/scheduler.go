@@ -16,12 +16,13 @@ import (
 	"github.com/dinum/rappel/metrics"
 	"github.com/dinum/rappel/notify"
 	"github.com/dinum/rappel/store"
+	"github.com/dinum/rappel/when"
 )
 
 // Config tunes the scheduler. Zero values take the defaults named.
 type Config struct {
 	// Reminders is the configured reminder set.
-	Reminders []Reminder
+	Reminders []when.Reminder
 	// Location is the zone of the "same wall-clock time" of day offsets.
 	Location *time.Location
 	// Concurrency is how many messages are sent at once (SMTP_CONNECTIONS);
@@ -95,7 +96,7 @@ const planParts = 2
 // Scheduler plans deliveries, wakes up when they fall due, and sends them.
 type Scheduler struct {
 	cfg       Config
-	kinds     map[string]Reminder
+	kinds     map[string]when.Reminder
 	store     *store.Store
 	composer  *notify.Composer
 	sender    notify.Sender
@@ -109,7 +110,7 @@ func New(cfg Config, st *store.Store, composer *notify.Composer, sender notify.S
 	cfg.setDefaults()
 	return &Scheduler{
 		cfg:       cfg,
-		kinds:     KindOffsets(cfg.Reminders),
+		kinds:     when.KindOffsets(cfg.Reminders),
 		store:     st,
 		composer:  composer,
 		sender:    sender,
@@ -288,7 +289,7 @@ func (s *Scheduler) planReminders(sessions []store.SessionSchedule) []store.Plan
 				ScheduleVersion: sess.ScheduleVersion,
 				Kind:            r.Kind(),
 				DueAt:           r.DueAt(sess.StartsAt, s.cfg.Location),
-				Offset:          r.nominal(),
+				Offset:          r.Nominal(),
 			})
 		}
 	}

@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/dinum/rappel/notify/smtptest"
-	"github.com/dinum/rappel/scheduler"
 	"github.com/dinum/rappel/store"
 	"github.com/dinum/rappel/token"
+	"github.com/dinum/rappel/when"
 )
 
 // onTime is how late a reminder may arrive in these tests: DESIGN.md aims
@@ -75,7 +75,7 @@ func TestJ1SentTheDayBeforeAtTheSameTime(t *testing.T) {
 	// same Paris wall-clock time, whatever DST does in between.
 	due := time.Now().Add(3 * time.Second).Truncate(time.Millisecond)
 	local := due.In(b.loc)
-	start := scheduler.WallClock(b.loc, local.Year(), local.Month(), local.Day()+1, local.Hour(), local.Minute(), local.Second(), local.Nanosecond())
+	start := when.WallClock(b.loc, local.Year(), local.Month(), local.Day()+1, local.Hour(), local.Minute(), local.Second(), local.Nanosecond())
 	s := b.session(t, start)
 	b.subscribe(t, s.ID, "marie@example.gouv.fr")
 	b.startWorker(t, workerOpts{})

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dinum/rappel/scheduler"
 	"github.com/dinum/rappel/store"
+	"github.com/dinum/rappel/when"
 )
 
 // sessionJSON is a session as the API shows it.
@@ -58,7 +58,7 @@ func (s *Server) changes(w http.ResponseWriter, in sessionInput) (store.SessionC
 		if f.raw == nil {
 			continue
 		}
-		t, err := scheduler.ParseWhen(*f.raw, s.cfg.Location)
+		t, err := when.Parse(*f.raw, s.cfg.Location)
 		if err != nil {
 			apiError(w, http.StatusUnprocessableEntity, f.name, err.Error())
 			return c, false

@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"github.com/dinum/rappel/agenda"
-	"github.com/dinum/rappel/scheduler"
 	"github.com/dinum/rappel/templates"
+	"github.com/dinum/rappel/when"
 )
 
 var agendaFlags = flagSpec{
@@ -34,7 +34,7 @@ func cmdAgendaImport(ctx context.Context, a *app, args []string) error {
 		prog.Source = s
 	}
 	if v, ok := p.values["move-to"]; ok {
-		first, err := scheduler.ParseWhen(v, a.cfg.Location)
+		first, err := when.Parse(v, a.cfg.Location)
 		if err != nil {
 			return usagef("--move-to : %v", err)
 		}

@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/dinum/rappel/csvimport"
-	"github.com/dinum/rappel/scheduler"
 	"github.com/dinum/rappel/store"
 	"github.com/dinum/rappel/templates"
+	"github.com/dinum/rappel/when"
 )
 
 func cmdDeliveries(ctx context.Context, a *app, args []string) error {
@@ -116,7 +116,7 @@ func kindLabel(kind string) string {
 	case kind == store.KindConfirmed:
 		return "inscription confirmée"
 	case strings.HasPrefix(kind, "reminder-"):
-		r, err := scheduler.ParseReminder(strings.TrimPrefix(kind, "reminder-"))
+		r, err := when.ParseReminder(strings.TrimPrefix(kind, "reminder-"))
 		if err != nil {
 			return kind
 		}

@@ -6,9 +6,9 @@ import (
 	"io"
 	"time"
 
-	"github.com/dinum/rappel/scheduler"
 	"github.com/dinum/rappel/store"
 	"github.com/dinum/rappel/templates"
+	"github.com/dinum/rappel/when"
 )
 
 // cmdPlan lists, session by session and address by address, what will be
@@ -51,7 +51,7 @@ func planWindow(p parsedArgs, a *app) (window, error) {
 	w := window{from: time.Now()}
 	for name, dst := range map[string]*time.Time{"from": &w.from, "to": &w.to} {
 		if v, ok := p.values[name]; ok {
-			t, err := scheduler.ParseWhen(v, a.cfg.Location)
+			t, err := when.Parse(v, a.cfg.Location)
 			if err != nil {
 				return w, usagef("--%s : %v", name, err)
 			}

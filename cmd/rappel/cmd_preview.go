@@ -11,9 +11,9 @@ import (
 
 	"github.com/dinum/rappel/notify"
 	"github.com/dinum/rappel/notify/mailview"
-	"github.com/dinum/rappel/scheduler"
 	"github.com/dinum/rappel/store"
 	"github.com/dinum/rappel/templates"
+	"github.com/dinum/rappel/when"
 )
 
 // sampleRecipient receives previews.
@@ -26,7 +26,7 @@ var noticeKinds = []string{"confirmation", "confirmed", store.KindCancellation, 
 func sampleMessage(a *app, s store.Session, kind string) (notify.Message, error) {
 	now := time.Now()
 	if !slices.Contains(noticeKinds, kind) {
-		r, ok := scheduler.ReminderForKind(scheduler.KindOffsets(a.cfg.Reminders), kind)
+		r, ok := when.ReminderForKind(when.KindOffsets(a.cfg.Reminders), kind)
 		if !ok {
 			return notify.Message{}, usagef("--kind : message inconnu « %s » (j1, h1, reminder-15m, confirmation, confirmed, reschedule, cancellation)", kind)
 		}

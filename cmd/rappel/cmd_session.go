@@ -9,9 +9,9 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/dinum/rappel/scheduler"
 	"github.com/dinum/rappel/store"
 	"github.com/dinum/rappel/templates"
+	"github.com/dinum/rappel/when"
 )
 
 var sessionFields = flagSpec{
@@ -72,7 +72,7 @@ func sessionChanges(p parsedArgs, loc *time.Location) (store.SessionChanges, err
 		dst  **time.Time
 	}{{"start", &c.StartsAt}, {"end", &c.EndsAt}} {
 		if v, ok := p.values[f.name]; ok {
-			t, err := scheduler.ParseWhen(v, loc)
+			t, err := when.Parse(v, loc)
 			if err != nil {
 				return c, usagef("--%s : %v", f.name, err)
 			}

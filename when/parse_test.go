@@ -1,4 +1,4 @@
-package scheduler
+package when
 
 import (
 	"testing"
@@ -18,18 +18,18 @@ func TestParseWhen(t *testing.T) {
 		"2027-03-28T02:30":          "2027-03-28T01:30:00Z", // skipped hour: 03:30 summer time
 		"2026-10-25T02:30":          "2026-10-25T00:30:00Z", // repeated hour: the first
 	} {
-		got, err := ParseWhen(in, loc)
+		got, err := Parse(in, loc)
 		if err != nil {
-			t.Errorf("ParseWhen(%q): %v", in, err)
+			t.Errorf("Parse(%q): %v", in, err)
 			continue
 		}
 		if got.UTC().Format(time.RFC3339) != want {
-			t.Errorf("ParseWhen(%q) = %s, want %s", in, got.UTC().Format(time.RFC3339), want)
+			t.Errorf("Parse(%q) = %s, want %s", in, got.UTC().Format(time.RFC3339), want)
 		}
 	}
 	for _, bad := range []string{"", "demain", "17/11/2021 17:00", "2021-11-17", "2021-13-01T10:00", "2021-02-30 10:00", "2021-11-17T25:00", "0000-01-01 0:00", "2300-01-01T10:00"} {
-		if _, err := ParseWhen(bad, loc); err == nil {
-			t.Errorf("ParseWhen(%q) accepted", bad)
+		if _, err := Parse(bad, loc); err == nil {
+			t.Errorf("Parse(%q) accepted", bad)
 		}
 	}
 }
@@ -43,14 +43,14 @@ func FuzzParseWhen(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got, err := ParseWhen(s, loc)
+		got, err := Parse(s, loc)
 		if err != nil {
 			return
 		}
 		// Whatever is accepted must read back to the same instant.
-		again, err := ParseWhen(got.UTC().Format(time.RFC3339Nano), loc)
+		again, err := Parse(got.UTC().Format(time.RFC3339Nano), loc)
 		if err != nil || !again.Equal(got) {
-			t.Fatalf("ParseWhen(%q) = %s, which reads back as %s, %v", s, got, again, err)
+			t.Fatalf("Parse(%q) = %s, which reads back as %s, %v", s, got, again, err)
 		}
 	})
 }

@@ -1,8 +1,10 @@
-// Package scheduler decides when rappel sends: it turns sessions and sign-ups
-// into planned deliveries, wakes up at the exact instant the next one is due,
-// claims due work so that several replicas share it, and applies the rules of
-// lateness before handing each message to notify.
-package scheduler
+// Package when is rappel's vocabulary of time: the reminders and their
+// offsets ("1d" is the same wall-clock time the day before, "1h" exactly
+// sixty minutes), how a local wall-clock time becomes an instant across
+// the DST changes, and how the dates people type are read. It decides
+// nothing: the scheduler decides when a message leaves, with these words;
+// the configuration, the importers and the pages read and write them.
+package when
 
 import (
 	"errors"
@@ -82,8 +84,8 @@ func ParseReminders(s string) ([]Reminder, error) {
 	return out, nil
 }
 
-// nominal is the offset as a duration, a calendar day counting as 24 hours.
-func (r Reminder) nominal() time.Duration {
+// Nominal is the offset as a duration, a calendar day counting as 24 hours.
+func (r Reminder) Nominal() time.Duration {
 	if r.Days > 0 {
 		return time.Duration(r.Days) * 24 * time.Hour
 	}
@@ -93,7 +95,7 @@ func (r Reminder) nominal() time.Duration {
 // defaultMaxLate is a quarter of the offset, at most six hours: 6 h for the
 // day-before reminder and 15 min for the hour-before one, as DESIGN.md says.
 func (r Reminder) defaultMaxLate() time.Duration {
-	return min(r.nominal()/4, maxDefaultLateness)
+	return min(r.Nominal()/4, maxDefaultLateness)
 }
 
 // Label is the canonical spelling of the offset: "1d", "1h", "90m".
@@ -132,35 +134,6 @@ func (r Reminder) DueAt(start time.Time, loc *time.Location) time.Time {
 	y, m, d := local.Date()
 	hh, mm, ss := local.Clock()
 	return WallClock(loc, y, m, d-r.Days, hh, mm, ss, local.Nanosecond()).UTC()
-}
-
-// WallClock resolves a local wall-clock time to an instant without the
-// ambiguity of time.Date: a time that occurs twice (autumn) is the first
-// occurrence, and a time that does not exist (spring) is read with the
-// offset in force before the change, which moves it forward by the gap
-// (02:30 becomes 03:30 in Paris on the last Sunday of March).
-func WallClock(loc *time.Location, y int, m time.Month, d, hh, mm, ss, ns int) time.Time {
-	naive := time.Date(y, m, d, hh, mm, ss, ns, time.UTC)
-	_, before := naive.Add(-48 * time.Hour).In(loc).Zone()
-	_, after := naive.Add(48 * time.Hour).In(loc).Zone()
-	var found time.Time
-	for _, off := range []int{before, after} {
-		t := naive.Add(-time.Duration(off) * time.Second)
-		if sameWallClock(t.In(loc), naive) && (found.IsZero() || t.Before(found)) {
-			found = t
-		}
-	}
-	if found.IsZero() {
-		found = naive.Add(-time.Duration(before) * time.Second)
-	}
-	return found.In(loc)
-}
-
-func sameWallClock(local, naive time.Time) bool {
-	y1, m1, d1 := local.Date()
-	y2, m2, d2 := naive.Date()
-	return y1 == y2 && m1 == m2 && d1 == d2 && local.Hour() == naive.Hour() &&
-		local.Minute() == naive.Minute() && local.Second() == naive.Second()
 }
 
 // KindOffsets maps each reminder kind to its reminder, for the decisions

@@ -1,4 +1,4 @@
-package scheduler
+package when
 
 import (
 	"fmt"
@@ -14,11 +14,11 @@ var localLayouts = []string{
 	"2006-01-02 15:04:05",
 }
 
-// ParseWhen reads a date and time given by a person: RFC 3339 with its
+// Parse reads a date and time given by a person: RFC 3339 with its
 // offset ("2021-11-17T17:00:00+01:00"), or a local time without one
 // ("2021-11-17T17:00", "2021-11-17 17:00") read in loc with the rules of
 // WallClock for the hours a DST change skips or repeats.
-func ParseWhen(s string, loc *time.Location) (time.Time, error) {
+func Parse(s string, loc *time.Location) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	t, err := parseWhen(s, loc)
 	if err != nil {
