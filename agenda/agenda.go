@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/dinum/rappel/kind"
+	"github.com/dinum/rappel/templates"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -23,7 +25,7 @@ type Entry struct {
 	// Key matches the entry to the session it created, from one import to
 	// the next: the date and the title for a post, the UID for a feed.
 	Key         string
-	Kind        string
+	Kind        kind.Session
 	Title       string
 	Description string
 	Location    string
@@ -56,26 +58,18 @@ type Programme struct {
 	Notes    []Problem
 }
 
-// kinds maps the names a programme gives to rappel's kinds, once
-// normalised by fold.
-var kinds = map[string]string{
-	"atelier":                 "atelier",
-	"webinaire":               "webinaire",
-	"webinar":                 "webinaire",
-	"formation":               "formation",
-	"table ronde":             "table-ronde",
-	"table-ronde":             "table-ronde",
-	"journee portes ouvertes": "portes-ouvertes",
-	"portes ouvertes":         "portes-ouvertes",
+// kindNames is how a message lists the kinds expected.
+func kindNames() string {
+	names := make([]string, len(kind.Sessions))
+	for i, s := range kind.Sessions {
+		names[i] = templates.Words(s.Kind).Label
+	}
+	return strings.Join(names, ", ")
 }
 
-// kindNames is how a message lists the kinds expected.
-const kindNames = "Atelier, Webinaire, Formation, Table ronde, Journée Portes Ouvertes"
-
-// kindOf maps a programme's kind name to rappel's.
-func kindOf(name string) (string, bool) {
-	k, ok := kinds[fold(name)]
-	return k, ok
+// kindOf maps a programme's name of a kind to rappel's.
+func kindOf(name string) (kind.Session, bool) {
+	return kind.SessionNamed(fold(name))
 }
 
 // fold lowers s, strips its accents and collapses its spaces, so that

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dinum/rappel/kind"
 	"github.com/emersion/go-ical"
 )
 
@@ -72,7 +73,7 @@ func readEvent(ev *ical.Event, loc *time.Location, defaultKind string) (Entry, e
 		return e, fmt.Errorf("l'événement n'a pas de titre (SUMMARY)")
 	}
 	if e.Kind == "" {
-		return e, fmt.Errorf("type de session introuvable : à donner dans CATEGORIES, au début du titre (« [Atelier] … ») ou par --kind (attendus : %s)", kindNames)
+		return e, fmt.Errorf("type de session introuvable : à donner dans CATEGORIES, au début du titre (« [Atelier] … ») ou par --kind (attendus : %s)", kindNames())
 	}
 	var err error
 	if e.Start, err = eventTime(ev.Props.Get(ical.PropDateTimeStart), loc); err != nil {
@@ -107,27 +108,27 @@ func readEvent(ev *ical.Event, loc *time.Location, defaultKind string) (Entry, e
 }
 
 // eventKind finds the kind of an event, and its title without the kind.
-func eventKind(ev *ical.Event, summary, defaultKind string) (kind, title string) {
+func eventKind(ev *ical.Event, summary, defaultKind string) (k kind.Session, title string) {
 	title = summary
 	if m := summaryKind.FindStringSubmatch(summary); m != nil {
-		if k, ok := kindOf(m[1] + m[2]); ok {
-			kind, title = k, strings.TrimSpace(m[3])
+		if found, ok := kindOf(m[1] + m[2]); ok {
+			k, title = found, strings.TrimSpace(m[3])
 		}
 	}
 	for _, p := range ev.Props.Values(ical.PropCategories) {
 		list, _ := p.TextList()
 		for _, c := range list {
-			if k, ok := kindOf(c); ok && kind == "" {
-				kind = k
+			if found, ok := kindOf(c); ok && k == "" {
+				k = found
 			}
 		}
 	}
-	if kind == "" {
-		if k, ok := kindOf(defaultKind); ok {
-			kind = k
+	if k == "" {
+		if found, ok := kindOf(defaultKind); ok {
+			k = found
 		}
 	}
-	return kind, title
+	return k, title
 }
 
 // eventTime reads a DTSTART or DTEND; a day without a time is refused,

@@ -169,11 +169,11 @@ func (r postReader) block(lines []string) (e Entry, note string, err error) {
 		return e, "", errors.New("la session n'a pas de titre (en italique après les crochets)")
 	}
 	kindName := strings.TrimSpace(tags[1][1])
-	kind, ok := kindOf(kindName)
+	k, ok := kindOf(kindName)
 	if !ok {
-		return e, "", fmt.Errorf("type de session inconnu : « %s » (attendus : %s)", kindName, kindNames)
+		return e, "", fmt.Errorf("type de session inconnu : « %s » (attendus : %s)", kindName, kindNames())
 	}
-	e.Kind = kind
+	e.Kind = k
 	if e.Start, e.End, err = r.when(strings.TrimSpace(tags[0][1])); err != nil {
 		return e, "", err
 	}

@@ -115,7 +115,7 @@ func TestParseFixture(t *testing.T) {
 	}
 	keys := map[string]bool{}
 	for i, e := range p.Entries {
-		checkPublished(t, i, e.Kind, e.Title, e.Location, e.URL, e.Description, e.Start, e.End, e.Accessible)
+		checkPublished(t, i, string(e.Kind), e.Title, e.Location, e.URL, e.Description, e.Start, e.End, e.Accessible)
 		if keys[e.Key] {
 			t.Errorf("session %d: key %q used twice", i+1, e.Key)
 		}
@@ -183,7 +183,7 @@ func TestParseBlockVariants(t *testing.T) {
 			if e.End != nil {
 				end = e.End.In(loc).Format("15:04")
 			}
-			if got != tc.start || end != tc.end || e.Kind != tc.kind || e.Title != tc.title || e.Description != "Description." {
+			if got != tc.start || end != tc.end || string(e.Kind) != tc.kind || e.Title != tc.title || e.Description != "Description." {
 				t.Errorf("read %s–%s %s %q %q, want %s–%s %s %q", got, end, e.Kind, e.Title, e.Description, tc.start, tc.end, tc.kind, tc.title)
 			}
 			if tc.note != "" && (len(p.Notes) != 1 || !strings.Contains(p.Notes[0].Message, tc.note)) {

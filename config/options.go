@@ -13,6 +13,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/dinum/rappel/kind"
 	"github.com/dinum/rappel/when"
 )
 
@@ -125,10 +126,10 @@ var options = []option{
 		parse: func(c *Config, v string) (err error) { c.SignupsPerHour, err = parseInt(v, 1, 100000); return err }},
 	{name: "AGENDA_FEEDS", doc: "calendriers iCalendar (adresses https:// ou fichiers, séparés par des virgules) que « run » suit : leurs sessions sont importées et tenues à jour",
 		parse: parseFeeds},
-	{name: "AGENDA_FEED_KIND", doc: "type des sessions d'un calendrier qui ne le donne pas (atelier, webinaire, formation, table-ronde, portes-ouvertes)",
+	{name: "AGENDA_FEED_KIND", doc: "type des sessions d'un calendrier qui ne le donne pas (" + strings.Join(kind.SessionValues(), ", ") + ")",
 		parse: func(c *Config, v string) error {
 			c.AgendaFeedKind = v
-			return oneOf(v, "atelier", "webinaire", "formation", "table-ronde", "portes-ouvertes")
+			return oneOf(v, kind.SessionValues()...)
 		}},
 	{name: "AGENDA_FEED_SCHEDULE", def: "*/15 * * * *", doc: "quand relire les calendriers (cron : minute heure jour mois jour-de-semaine, heure de RAPPEL_TIMEZONE)",
 		parse: func(c *Config, v string) error {

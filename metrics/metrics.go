@@ -13,6 +13,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/dinum/rappel/kind"
 )
 
 // Outcomes of a delivery attempt or decision, the label "outcome".
@@ -92,16 +94,16 @@ func (m *Metrics) Handler() http.Handler {
 }
 
 // Delivered counts a delivery decided with an outcome.
-func (m *Metrics) Delivered(kind, outcome string) {
+func (m *Metrics) Delivered(k kind.Message, outcome string) {
 	if m != nil {
-		m.deliveries.WithLabelValues(kind, outcome).Inc()
+		m.deliveries.WithLabelValues(string(k), outcome).Inc()
 	}
 }
 
 // Late records how late a message was accepted.
-func (m *Metrics) Late(kind string, d time.Duration) {
+func (m *Metrics) Late(k kind.Message, d time.Duration) {
 	if m != nil {
-		m.lateness.WithLabelValues(kind).Observe(max(d, 0).Seconds())
+		m.lateness.WithLabelValues(string(k)).Observe(max(d, 0).Seconds())
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	ics "github.com/arran4/golang-ical"
+
+	"github.com/dinum/rappel/kind"
 )
 
 // localFormat is a DATE-TIME in a TZID's local time.
@@ -15,11 +17,11 @@ const localFormat = "20060102T150405"
 // calendarFor says which messages carry an .ics file and with which method:
 // the event is published with the confirmation and every reminder, again
 // with a higher SEQUENCE when it moves, and cancelled with the session.
-func calendarFor(kind string) (ics.Method, bool) {
-	switch {
-	case kind == "confirmation":
+func calendarFor(k kind.Message) (ics.Method, bool) {
+	switch k {
+	case kind.Confirmation:
 		return "", false // not signed up yet: nothing for the agenda
-	case kind == "cancellation":
+	case kind.Cancellation:
 		return ics.MethodCancel, true
 	}
 	return ics.MethodPublish, true

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"github.com/dinum/rappel/kind"
 	"strings"
 	"sync"
 )
@@ -149,11 +150,13 @@ func (d *draft) fill(dst []byte, v *recipientValues) []byte {
 
 // draftKey is everything a draft depends on but the recipient.
 type draftKey struct {
-	kind, sessionKind, title, description, location, url string
-	timeLeft                                             string
-	session, starts, ends, prevStart, prevEnd            int64
-	version                                              int
-	accessible, soon, hasName                            bool
+	kind                                      kind.Message
+	sessionKind                               kind.Session
+	title, description, location, url         string
+	timeLeft                                  string
+	session, starts, ends, prevStart, prevEnd int64
+	version                                   int
+	accessible, soon, hasName                 bool
 }
 
 // drafts keeps the drafts in use, a few sessions' worth.

@@ -24,7 +24,7 @@ func (c *Composer) newDraft(m Message, holes bool) (*draft, error) {
 	if holes {
 		data = c.holeData(data, m.Recipient.Name != "")
 	}
-	r, err := c.cfg.Templates.RenderEmail(templateName(m.Kind), data)
+	r, err := c.cfg.Templates.RenderEmail(m.Kind.Template(), data)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +87,7 @@ func (c *Composer) check(m Message, holed templates.Data, r templates.Email) (bo
 	if d.ConfirmURL != "" {
 		d.ConfirmURL = c.ConfirmURL(probe.confirm)
 	}
-	want, err := c.cfg.Templates.RenderEmail(templateName(m.Kind), d)
+	want, err := c.cfg.Templates.RenderEmail(m.Kind.Template(), d)
 	if err != nil {
 		return false, err
 	}
@@ -122,7 +122,7 @@ func (c *Composer) appendSharedHeaders(b *draftBuilder, m Message, subject strin
 		"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" +
 		"Auto-Submitted: auto-generated\r\n" +
 		"X-Auto-Response-Suppress: All\r\n" +
-		"X-Rappel-Kind: " + m.Kind + "\r\n" +
+		"X-Rappel-Kind: " + string(m.Kind) + "\r\n" +
 		"X-Rappel-Session: " + sid + "\r\n" +
 		"User-Agent: rappel\r\n")
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dinum/rappel/kind"
 	"github.com/dinum/rappel/notify"
 	"github.com/dinum/rappel/notify/smtptest"
 )
@@ -24,30 +25,30 @@ func TestDraftReadsAsRenderedAlone(t *testing.T) {
 		"Éloïse " + strings.Repeat("Très-Long-Nom ", 12), "東京 太郎", "a=b", ".point",
 		"__rappel_hole_name__",
 	}
-	kinds := []string{"j1", "h1", "confirmation", "cancellation", "reschedule", "reminder-30m"}
-	for _, kind := range kinds {
+	kinds := []kind.Message{"j1", "h1", "confirmation", "cancellation", "reschedule", "reminder-30m"}
+	for _, k := range kinds {
 		for _, name := range names {
 			m := webinaire(t)
-			m.Kind, m.Recipient.Name = kind, name
-			if kind == "confirmation" {
+			m.Kind, m.Recipient.Name = k, name
+			if k == kind.Confirmation {
 				m.ConfirmToken = "Jeton_de-confirmation0123"
 			}
-			if kind == "reschedule" {
+			if k == kind.Reschedule {
 				prev := m.Session.StartsAt.Add(-24 * time.Hour)
 				m.PreviousStartsAt = &prev
 			}
 			drafted, err := c.Compose(m)
 			if err != nil {
-				t.Fatalf("%s %q: %v", kind, name, err)
+				t.Fatalf("%s %q: %v", k, name, err)
 			}
 			alone, err := c.ComposeAlone(m)
 			if err != nil {
-				t.Fatalf("%s %q alone: %v", kind, name, err)
+				t.Fatalf("%s %q alone: %v", k, name, err)
 			}
 			got, want := parse(t, drafted.Data), parse(t, alone.Data)
 			for _, h := range []string{"Subject", "To", "From", "List-Unsubscribe", "Message-ID"} {
 				if got.Header.Get(h) != want.Header.Get(h) {
-					t.Errorf("%s %q: %s %q, alone %q", kind, name, h, got.Header.Get(h), want.Header.Get(h))
+					t.Errorf("%s %q: %s %q, alone %q", k, name, h, got.Header.Get(h), want.Header.Get(h))
 				}
 			}
 			for part, body := range want.Parts {
@@ -55,7 +56,7 @@ func TestDraftReadsAsRenderedAlone(t *testing.T) {
 					continue // its UID and stamp are drawn per render
 				}
 				if got.Parts[part] != body {
-					t.Errorf("%s %q: %s differs from the message rendered alone:\n%s\n---\n%s", kind, name, part, got.Parts[part], body)
+					t.Errorf("%s %q: %s differs from the message rendered alone:\n%s\n---\n%s", k, name, part, got.Parts[part], body)
 				}
 			}
 			checkLines(t, drafted.Data)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dinum/rappel/kind"
 	"github.com/dinum/rappel/notify"
 	"github.com/dinum/rappel/notify/smtptest"
 	"github.com/dinum/rappel/templates"
@@ -73,13 +74,13 @@ var goldenKinds = []struct {
 	{"cancellation", 3 * 24 * time.Hour},
 }
 
-func goldenMessage(s agendaSession, kind string, before time.Duration) notify.Message {
+func goldenMessage(s agendaSession, k string, before time.Duration) notify.Message {
 	m := notify.Message{
-		DeliveryID: 100, Kind: kind, SignupID: 7, ScheduleVersion: 2,
+		DeliveryID: 100, Kind: kind.Message(k), SignupID: 7, ScheduleVersion: 2,
 		Recipient: templates.Recipient{Name: "Marie Dupont", Email: "marie.dupont@example.gouv.fr"},
 		Session:   s.in, Now: s.in.StartsAt.Add(-before),
 	}
-	switch kind {
+	switch k {
 	case "confirmation":
 		m.ConfirmToken = "Jeton-De-Confirmation"
 	case "reschedule":

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dinum/rappel/kind"
 	"github.com/dinum/rappel/templates"
 	"github.com/dinum/rappel/token"
 )
@@ -42,7 +43,7 @@ type Email struct {
 type Message struct {
 	DeliveryID int64
 	// Kind is the delivery kind: "j1", "h1", "reminder-2m", ...
-	Kind      string
+	Kind      kind.Message
 	SignupID  int64
 	Recipient templates.Recipient
 	Session   templates.SessionInput
@@ -103,8 +104,8 @@ func NewComposer(cfg ComposerConfig) (*Composer, error) {
 
 // MessageID is the Message-ID of a delivery: the same on every attempt, so
 // that a receiving system can recognise a duplicate.
-func (c *Composer) MessageID(deliveryID int64, kind string) string {
-	return "rappel." + strconv.FormatInt(deliveryID, 10) + "." + kind + "@" + c.domain
+func (c *Composer) MessageID(deliveryID int64, k kind.Message) string {
+	return "rappel." + strconv.FormatInt(deliveryID, 10) + "." + string(k) + "@" + c.domain
 }
 
 // ConfirmURL is the page of a sign-up confirmation link.
@@ -120,15 +121,6 @@ func (c *Composer) UnsubscribeURL(signupID int64) string {
 // UnsubscribeURLFor is the unsubscribe page of a token.
 func (c *Composer) UnsubscribeURLFor(tok string) string {
 	return c.cfg.PublicURL.JoinPath("desinscription", tok).String()
-}
-
-// templateName maps a delivery kind to its template: each kind has its
-// own, but for the reminders of other offsets, which share "reminder".
-func templateName(kind string) string {
-	if strings.HasPrefix(kind, "reminder-") {
-		return "reminder"
-	}
-	return kind
 }
 
 // Compose builds the email of m: from the draft its session shares with
@@ -149,7 +141,7 @@ func (c *Composer) Compose(m Message) (*Email, error) {
 	}
 	id := c.MessageID(m.DeliveryID, m.Kind)
 	if m.TestID != "" {
-		id = "rappel.test-" + m.TestID + "." + m.Kind + "@" + c.domain
+		id = "rappel.test-" + m.TestID + "." + string(m.Kind) + "@" + c.domain
 	}
 	return c.email(d, m, id), nil
 }

@@ -176,7 +176,7 @@ func (b *testBundle) deliveries(t *testing.T, sessionID int64) map[string]int {
 	}
 	out := map[string]int{}
 	for _, r := range rows {
-		key := r.Kind + " " + r.Status
+		key := string(r.Kind) + " " + r.Status
 		if r.SkipReason != nil {
 			key += ":" + *r.SkipReason
 		}

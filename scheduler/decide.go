@@ -3,14 +3,16 @@ package scheduler
 import (
 	"time"
 
+	"github.com/dinum/rappel/kind"
 	"github.com/dinum/rappel/store"
 )
 
 // candidate is what is known about a claimed delivery just before it is
 // sent, read again from the database under the session's fence.
 type candidate struct {
-	// Notice is "cancellation" or "reschedule"; empty for a reminder.
-	Notice string
+	// Notice is the kind of a message that is not a reminder; empty for a
+	// reminder.
+	Notice kind.Message
 	Due    time.Time
 	Start  time.Time
 	// MaxLate is the lateness limit of the reminder's offset.
@@ -59,7 +61,7 @@ func decide(now time.Time, c candidate) (send bool, reason string) {
 // to a confirmed one, while the session is open.
 func decideNotice(now time.Time, c candidate) (bool, string) {
 	switch c.Notice {
-	case store.KindConfirmation:
+	case kind.Confirmation:
 		switch {
 		case !c.SignupPending && c.SignupOpen:
 			return false, store.ReasonAlreadyConfirmed
@@ -71,7 +73,7 @@ func decideNotice(now time.Time, c candidate) (bool, string) {
 			return false, store.ReasonSessionStarted
 		}
 		return true, ""
-	case store.KindConfirmed:
+	case kind.Confirmed:
 		if c.Cancelled {
 			return false, store.ReasonSessionChanged
 		}
@@ -79,7 +81,7 @@ func decideNotice(now time.Time, c candidate) (bool, string) {
 	switch {
 	case !c.SignupOpen:
 		return false, store.ReasonUnsubscribed
-	case c.Notice == store.KindReschedule && (c.Cancelled || !c.Current):
+	case c.Notice == kind.Reschedule && (c.Cancelled || !c.Current):
 		return false, store.ReasonSessionChanged
 	case !now.Before(c.Start):
 		return false, store.ReasonSessionStarted

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dinum/rappel/kind"
 	"github.com/dinum/rappel/store"
 )
 
@@ -30,24 +31,24 @@ func TestDecide(t *testing.T) {
 		{"LaterOneDue", h1.Due, func(c candidate) candidate { c.LaterDue = true; return c }, false, store.ReasonSuperseded},
 		{"StartedWinsOverLateness", start.Add(time.Hour), nil, false, store.ReasonSessionStarted},
 		{"CancellationNotice", start.Add(-time.Minute), func(c candidate) candidate {
-			c.Notice, c.Cancelled, c.Current = store.KindCancellation, true, true
+			c.Notice, c.Cancelled, c.Current = kind.Cancellation, true, true
 			return c
 		}, true, ""},
 		{"CancellationAfterStart", start, func(c candidate) candidate {
-			c.Notice, c.Cancelled = store.KindCancellation, true
+			c.Notice, c.Cancelled = kind.Cancellation, true
 			return c
 		}, false, store.ReasonSessionStarted},
 		{"CancellationToUnsubscribed", h1.Due, func(c candidate) candidate {
-			c.Notice, c.Cancelled, c.SignupOpen = store.KindCancellation, true, false
+			c.Notice, c.Cancelled, c.SignupOpen = kind.Cancellation, true, false
 			return c
 		}, false, store.ReasonUnsubscribed},
-		{"RescheduleNotice", h1.Due.Add(-48 * time.Hour), func(c candidate) candidate { c.Notice = store.KindReschedule; return c }, true, ""},
+		{"RescheduleNotice", h1.Due.Add(-48 * time.Hour), func(c candidate) candidate { c.Notice = kind.Reschedule; return c }, true, ""},
 		{"RescheduleMovedAgain", h1.Due, func(c candidate) candidate {
-			c.Notice, c.Current = store.KindReschedule, false
+			c.Notice, c.Current = kind.Reschedule, false
 			return c
 		}, false, store.ReasonSessionChanged},
 		{"RescheduleThenCancelled", h1.Due, func(c candidate) candidate {
-			c.Notice, c.Cancelled = store.KindReschedule, true
+			c.Notice, c.Cancelled = kind.Reschedule, true
 			return c
 		}, false, store.ReasonSessionChanged},
 	}

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/dinum/rappel/kind"
 	"github.com/dinum/rappel/metrics"
 	"github.com/dinum/rappel/notify"
 	"github.com/dinum/rappel/store"
@@ -20,11 +21,11 @@ import (
 func (d *dispatcher) deliver(ctx context.Context, tok string, row store.DueDelivery, now, loadedAt time.Time) store.Outcome {
 	out := store.Outcome{ID: row.ID, Token: tok, At: now}
 	log := d.s.logger.With(slog.Int64("delivery_id", row.ID), slog.Int64("session_id", row.SessionID),
-		slog.String("kind", row.Kind), slog.Int("attempt", row.Attempts+1))
+		slog.String("kind", string(row.Kind)), slog.Int("attempt", row.Attempts+1))
 	c, ok := d.candidate(row)
 	if !ok {
 		log.Error("Unknown delivery kind.")
-		out.Status, out.Error = store.DeliveryFailed, "type de message inconnu : "+row.Kind
+		out.Status, out.Error = store.DeliveryFailed, "type de message inconnu : "+string(row.Kind)
 		return out
 	}
 	var err error
@@ -35,7 +36,7 @@ func (d *dispatcher) deliver(ctx context.Context, tok string, row store.DueDeliv
 		return out
 	}
 	m := message(row, now)
-	if row.Kind == store.KindConfirmation {
+	if row.Kind == kind.Confirmation {
 		if m.ConfirmToken, err = d.confirmToken(ctx, row, now); err != nil {
 			log.Error("Confirmation link could not be made.", slog.Any("error", err))
 			out.Status, out.RetryAt = store.DeliveryPending, now.Add(d.s.cfg.Retry.backoff(1))
@@ -89,11 +90,10 @@ func (d *dispatcher) candidate(row store.DueDelivery) (candidate, bool) {
 		Cancelled:     row.Session.Status == store.SessionCancelled,
 		Current:       row.Session.ScheduleVersion == row.ScheduleVersion,
 		SignupOpen:    row.SignupStatus == store.SignupConfirmed,
-		SignupPending: row.Kind == store.KindConfirmation && row.AwaitingConfirmation,
+		SignupPending: row.Kind == kind.Confirmation && row.AwaitingConfirmation,
 		LaterDue:      row.LaterDue,
 	}
-	switch row.Kind {
-	case store.KindCancellation, store.KindReschedule, store.KindConfirmation, store.KindConfirmed:
+	if row.Kind.IsNotice() {
 		c.Notice = row.Kind
 		return c, true
 	}
@@ -142,21 +142,16 @@ func (d *dispatcher) failure(log *slog.Logger, row store.DueDelivery, out store.
 }
 
 func message(row store.DueDelivery, now time.Time) notify.Message {
-	s := row.Session
 	return notify.Message{
-		DeliveryID: row.ID,
-		Kind:       row.Kind,
-		SignupID:   row.SignupID,
-		Recipient:  templates.Recipient{Name: row.Name, Email: row.Email},
-		Session: templates.SessionInput{
-			ID: s.ID, Kind: s.Kind, Title: s.Title, Description: s.Description,
-			Location: s.Location, URL: s.URL, StartsAt: s.StartsAt, EndsAt: s.EndsAt,
-			Accessible: s.Accessible,
-		},
+		DeliveryID:       row.ID,
+		Kind:             row.Kind,
+		SignupID:         row.SignupID,
+		Recipient:        templates.Recipient{Name: row.Name, Email: row.Email},
+		Session:          row.Session.TemplateInput(),
 		Now:              now,
 		PreviousStartsAt: row.PreviousStartsAt,
 		PreviousEndsAt:   row.PreviousEndsAt,
-		ScheduleVersion:  s.ScheduleVersion,
+		ScheduleVersion:  row.Session.ScheduleVersion,
 	}
 }
 

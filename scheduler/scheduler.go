@@ -13,6 +13,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/dinum/rappel/kind"
 	"github.com/dinum/rappel/metrics"
 	"github.com/dinum/rappel/notify"
 	"github.com/dinum/rappel/store"
@@ -96,7 +97,7 @@ const planParts = 2
 // Scheduler plans deliveries, wakes up when they fall due, and sends them.
 type Scheduler struct {
 	cfg       Config
-	kinds     map[string]when.Reminder
+	kinds     map[kind.Message]when.Reminder
 	store     *store.Store
 	composer  *notify.Composer
 	sender    notify.Sender

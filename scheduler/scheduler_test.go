@@ -299,7 +299,7 @@ func TestPlanAcrossDSTChanges(t *testing.T) {
 		s, _ := b.st.SessionByID(b.ctx, id)
 		rows, _ := b.st.SessionDeliveries(b.ctx, id)
 		for _, r := range rows {
-			wantGap := map[string]time.Duration{"j1": gap, "h1": time.Hour}[r.Kind]
+			wantGap := map[string]time.Duration{"j1": gap, "h1": time.Hour}[string(r.Kind)]
 			if got := s.StartsAt.Sub(r.DueAt); got != wantGap {
 				t.Errorf("session of %s: %s due %s before, want %s", s.StartsAt.In(b.loc), r.Kind, got, wantGap)
 			}

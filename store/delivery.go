@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/dinum/rappel/kind"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
@@ -101,16 +102,16 @@ func (s *Store) ClaimDue(ctx context.Context, p ClaimParams) ([]Claimed, error) 
 // DueDelivery is a claimed delivery with everything needed to decide and to
 // build the message, read under the session's fence.
 type DueDelivery struct {
-	ID              int64     `db:"id"`
-	SignupID        int64     `db:"signup_id"`
-	SessionID       int64     `db:"session_id"`
-	Kind            string    `db:"kind"`
-	ScheduleVersion int       `db:"schedule_version"`
-	DueAt           time.Time `db:"due_at"`
-	Attempts        int       `db:"attempts"`
-	Email           string    `db:"email"`
-	Name            string    `db:"name"`
-	SignupStatus    string    `db:"signup_status"`
+	ID              int64        `db:"id"`
+	SignupID        int64        `db:"signup_id"`
+	SessionID       int64        `db:"session_id"`
+	Kind            kind.Message `db:"kind"`
+	ScheduleVersion int          `db:"schedule_version"`
+	DueAt           time.Time    `db:"due_at"`
+	Attempts        int          `db:"attempts"`
+	Email           string       `db:"email"`
+	Name            string       `db:"name"`
+	SignupStatus    string       `db:"signup_status"`
 	// AwaitingConfirmation is true for a confirmation request the person
 	// still waits for: the sign-up is not confirmed, and the request came
 	// after any "no" they said (to this session, or to everything).

@@ -6,16 +6,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dinum/rappel/kind"
 	"github.com/dinum/rappel/store"
 )
 
 // planAt plans one reminder per session, due before offset the start.
-func planAt(offset time.Duration, kind string) store.PlanFunc {
+func planAt(offset time.Duration, k string) store.PlanFunc {
 	return func(sessions []store.SessionSchedule) []store.PlannedReminder {
 		var out []store.PlannedReminder
 		for _, s := range sessions {
 			if s.Open {
-				out = append(out, store.PlannedReminder{SessionID: s.ID, ScheduleVersion: s.ScheduleVersion, Kind: kind, DueAt: s.StartsAt.Add(-offset), Offset: offset})
+				out = append(out, store.PlannedReminder{SessionID: s.ID, ScheduleVersion: s.ScheduleVersion, Kind: kind.Message(k), DueAt: s.StartsAt.Add(-offset), Offset: offset})
 			}
 		}
 		return out
@@ -44,7 +45,7 @@ func TestPlanDeliveries(t *testing.T) {
 		for _, r := range rows {
 			key := r.Status
 			if r.Kind != "h1" {
-				key = r.Kind + " " + key
+				key = string(r.Kind) + " " + key
 			}
 			if r.SkipReason != nil {
 				key += ":" + *r.SkipReason

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dinum/rappel/kind"
 	"github.com/dinum/rappel/store"
 	"github.com/dinum/rappel/store/storetest"
 )
@@ -39,7 +40,7 @@ func (b *testBundle) session(t *testing.T, o sessionOpts) store.Session {
 	if o.Start.IsZero() {
 		o.Start = time.Now().Add(48 * time.Hour).Truncate(time.Second)
 	}
-	s, err := b.st.CreateSession(b.ctx, store.SessionParams{Kind: o.Kind, Title: o.Title, StartsAt: o.Start})
+	s, err := b.st.CreateSession(b.ctx, store.SessionParams{Kind: kind.Session(o.Kind), Title: o.Title, StartsAt: o.Start})
 	if err != nil {
 		t.Fatalf("create session: %v", err)
 	}

@@ -7,12 +7,6 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// Notice kinds: messages sent once, at once, when a session changes.
-const (
-	KindCancellation = "cancellation"
-	KindReschedule   = "reschedule"
-)
-
 // insertCancellationNotices plans a cancellation notice, due now, for every
 // confirmed sign-up of a session that has not started.
 func insertCancellationNotices(ctx context.Context, tx *sqlx.Tx, s Session) error {

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dinum/rappel/kind"
 	"github.com/dinum/rappel/store"
 )
 
@@ -68,7 +69,7 @@ func TestRescheduleNotices(t *testing.T) {
 		rows, _ := b.st.SessionDeliveries(b.ctx, s.ID)
 		var out []store.DeliveryReport
 		for _, r := range rows {
-			if r.Kind == store.KindReschedule {
+			if r.Kind == kind.Reschedule {
 				out = append(out, r)
 			}
 		}

@@ -21,13 +21,6 @@ const (
 	RequestUnsubscribed = "unsubscribed"
 )
 
-// KindConfirmation and KindConfirmed are the messages of the double opt-in:
-// the request with its link, and the acknowledgement once confirmed.
-const (
-	KindConfirmation = "confirmation"
-	KindConfirmed    = "confirmed"
-)
-
 // ErrOptedOut: the address asked to receive nothing more from rappel.
 var ErrOptedOut = errors.New("address opted out")
 

@@ -5,13 +5,14 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/dinum/rappel/kind"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
 // reminderKindPattern matches the kinds of reminder deliveries, as opposed
 // to notices (confirmation, cancellation, reschedule).
-const reminderKindPattern = `^(j1|h1|reminder-)`
+const reminderKindPattern = kind.ReminderPattern
 
 // SessionSchedule is what the planner needs of a session.
 type SessionSchedule struct {
@@ -26,7 +27,7 @@ type SessionSchedule struct {
 type PlannedReminder struct {
 	SessionID       int64
 	ScheduleVersion int
-	Kind            string
+	Kind            kind.Message
 	DueAt           time.Time
 	// Offset is how long before the start the reminder falls due (a day
 	// counting 24 hours): a reminder of the same kind already sent for an
@@ -94,7 +95,7 @@ func insertPlanned(ctx context.Context, tx *sqlx.Tx, sessions []SessionSchedule,
 		pOffset  = make([]float64, len(planned))
 	)
 	for i, p := range planned {
-		pSession[i], pVersion[i], pKind[i] = p.SessionID, int64(p.ScheduleVersion), p.Kind
+		pSession[i], pVersion[i], pKind[i] = p.SessionID, int64(p.ScheduleVersion), string(p.Kind)
 		pDue[i], pOffset[i] = p.DueAt.UTC().Format(time.RFC3339Nano), p.Offset.Seconds()
 	}
 	_, err := tx.ExecContext(ctx, `

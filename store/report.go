@@ -5,24 +5,25 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/dinum/rappel/kind"
 	"github.com/lib/pq"
 )
 
 // DeliveryReport is one line of a session's report: who, what, when, and
 // what became of it.
 type DeliveryReport struct {
-	ID              int64      `db:"id"`
-	Email           string     `db:"email"`
-	Name            string     `db:"name"`
-	Kind            string     `db:"kind"`
-	ScheduleVersion int        `db:"schedule_version"`
-	Status          string     `db:"status"`
-	DueAt           time.Time  `db:"due_at"`
-	SentAt          *time.Time `db:"sent_at"`
-	Attempts        int        `db:"attempts"`
-	SkipReason      *string    `db:"skip_reason"`
-	LastError       *string    `db:"last_error"`
-	DecidedAt       *time.Time `db:"decided_at"`
+	ID              int64        `db:"id"`
+	Email           string       `db:"email"`
+	Name            string       `db:"name"`
+	Kind            kind.Message `db:"kind"`
+	ScheduleVersion int          `db:"schedule_version"`
+	Status          string       `db:"status"`
+	DueAt           time.Time    `db:"due_at"`
+	SentAt          *time.Time   `db:"sent_at"`
+	Attempts        int          `db:"attempts"`
+	SkipReason      *string      `db:"skip_reason"`
+	LastError       *string      `db:"last_error"`
+	DecidedAt       *time.Time   `db:"decided_at"`
 	// Attempts is the history of the attempts, oldest first.
 	History []AttemptReport `db:"-"`
 }

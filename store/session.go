@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/dinum/rappel/kind"
+	"github.com/dinum/rappel/templates"
 	"github.com/jmoiron/sqlx"
 )
 
@@ -15,31 +17,28 @@ const (
 	SessionCancelled = "cancelled"
 )
 
-// Kinds lists the session kinds, in the order they are shown to people.
-var Kinds = []string{"atelier", "webinaire", "formation", "table-ronde", "portes-ouvertes"}
-
 // ErrCancelled is returned when a change targets a cancelled session.
 var ErrCancelled = errors.New("session cancelled")
 
 // Session is one event agents sign up for.
 type Session struct {
-	ID                int64      `db:"id"`
-	Kind              string     `db:"kind"`
-	Title             string     `db:"title"`
-	Description       string     `db:"description"`
-	Location          string     `db:"location"`
-	URL               string     `db:"url"`
-	StartsAt          time.Time  `db:"starts_at"`
-	EndsAt            *time.Time `db:"ends_at"`
-	Accessible        bool       `db:"accessible"`
-	OrganiserID       *int64     `db:"organiser_id"`
-	AgendaSource      *string    `db:"agenda_source"`
-	AgendaKey         *string    `db:"agenda_key"`
-	Status            string     `db:"status"`
-	ScheduleVersion   int        `db:"schedule_version"`
-	ScheduleChangedAt time.Time  `db:"schedule_changed_at"`
-	CreatedAt         time.Time  `db:"created_at"`
-	UpdatedAt         time.Time  `db:"updated_at"`
+	ID                int64        `db:"id"`
+	Kind              kind.Session `db:"kind"`
+	Title             string       `db:"title"`
+	Description       string       `db:"description"`
+	Location          string       `db:"location"`
+	URL               string       `db:"url"`
+	StartsAt          time.Time    `db:"starts_at"`
+	EndsAt            *time.Time   `db:"ends_at"`
+	Accessible        bool         `db:"accessible"`
+	OrganiserID       *int64       `db:"organiser_id"`
+	AgendaSource      *string      `db:"agenda_source"`
+	AgendaKey         *string      `db:"agenda_key"`
+	Status            string       `db:"status"`
+	ScheduleVersion   int          `db:"schedule_version"`
+	ScheduleChangedAt time.Time    `db:"schedule_changed_at"`
+	CreatedAt         time.Time    `db:"created_at"`
+	UpdatedAt         time.Time    `db:"updated_at"`
 }
 
 const sessionColumns = `
@@ -61,9 +60,18 @@ const sessionColumns = `
 	created_at,
 	updated_at`
 
+// TemplateInput is the session as the templates take it: the one mapping
+// from what is stored to what messages and pages write.
+func (s Session) TemplateInput() templates.SessionInput {
+	return templates.SessionInput{
+		ID: s.ID, Kind: s.Kind, Title: s.Title, Description: s.Description,
+		Location: s.Location, URL: s.URL, StartsAt: s.StartsAt, EndsAt: s.EndsAt, Accessible: s.Accessible,
+	}
+}
+
 // SessionParams describes a new session.
 type SessionParams struct {
-	Kind        string
+	Kind        kind.Session
 	Title       string
 	Description string
 	Location    string
@@ -142,7 +150,7 @@ func (s *Store) Sessions(ctx context.Context, f SessionFilter) ([]Session, error
 
 // SessionChanges holds the fields to change; nil leaves a field as it is.
 type SessionChanges struct {
-	Kind        *string
+	Kind        *kind.Session
 	Title       *string
 	Description *string
 	Location    *string
@@ -197,7 +205,9 @@ func (c SessionChanges) apply(cur Session) Session {
 			*dst = *v
 		}
 	}
-	set(&next.Kind, c.Kind)
+	if c.Kind != nil {
+		next.Kind = *c.Kind
+	}
 	set(&next.Title, c.Title)
 	set(&next.Description, c.Description)
 	set(&next.Location, c.Location)

@@ -2,9 +2,9 @@ package store
 
 import (
 	"fmt"
+	"github.com/dinum/rappel/kind"
 	"net/mail"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -41,8 +41,8 @@ var (
 // Validate checks a session before it reaches the database, which checks
 // the same rules again. Its texts are expected normalised (Normalize).
 func (p SessionParams) Validate() error {
-	if !slices.Contains(Kinds, p.Kind) {
-		return invalid("kind", "type de session inconnu « %s » (types possibles : %s)", p.Kind, strings.Join(Kinds, ", "))
+	if !p.Kind.Valid() {
+		return invalid("kind", "type de session inconnu « %s » (types possibles : %s)", p.Kind, strings.Join(kind.SessionValues(), ", "))
 	}
 	if err := checkLine("title", "le titre", p.Title, 300, true); err != nil {
 		return err

@@ -1,12 +1,16 @@
 package templates
 
-import "time"
+import (
+	"time"
+
+	"github.com/dinum/rappel/kind"
+)
 
 // Data is what every email template is given. Every message kind receives
 // the same structure; fields that do not apply are empty.
 type Data struct {
 	// Kind is the message kind: "j1", "h1", "reminder-2m", ...
-	Kind string
+	Kind kind.Message
 	// Subject is the rendered subject, for the HTML <title>; empty while the
 	// subject itself is rendered.
 	Subject string
@@ -76,7 +80,7 @@ type Session struct {
 // SessionInput is a session as stored, before it is written in French.
 type SessionInput struct {
 	ID          int64
-	Kind        string
+	Kind        kind.Session
 	Title       string
 	Description string
 	Location    string

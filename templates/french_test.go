@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dinum/rappel/kind"
 )
 
 func paris(t *testing.T) *time.Location {
@@ -148,16 +150,33 @@ func TestTruncate(t *testing.T) {
 
 func TestWords(t *testing.T) {
 	t.Parallel()
-	for kind, want := range map[string]string{
+	for k, want := range map[kind.Session]string{
 		"atelier": "l’atelier", "webinaire": "le webinaire", "formation": "la formation",
 		"table-ronde": "la table ronde", "portes-ouvertes": "la journée portes ouvertes",
 	} {
-		if got := Words(kind).The; got != want {
-			t.Errorf("Words(%s).The = %q, want %q", kind, got, want)
+		if got := Words(k).The; got != want {
+			t.Errorf("Words(%s).The = %q, want %q", k, got, want)
 		}
 	}
 	if Words("webinaire").To != "au webinaire" || Words("atelier").This != "cet atelier" || Words("formation").Of != "de la formation" {
 		t.Error("contractions and demonstratives are wrong")
+	}
+}
+
+// TestWordsOfEveryKind ties the words to kind's table: every session kind
+// has its own (not the fallback "session"), and no word is left for a
+// kind the table no longer has.
+func TestWordsOfEveryKind(t *testing.T) {
+	t.Parallel()
+	for _, s := range kind.Sessions {
+		if w, ok := kindWords[s.Kind]; !ok || w.Label == "" || w.The == "" || w.To == "" || w.Of == "" || w.This == "" {
+			t.Errorf("no complete words for the session kind %s", s.Kind)
+		}
+	}
+	for k := range kindWords {
+		if !k.Valid() {
+			t.Errorf("words for %s, which kind.Sessions does not have", k)
+		}
 	}
 }
 

@@ -1,5 +1,7 @@
 package templates
 
+import "github.com/dinum/rappel/kind"
+
 // KindWords are the words that name a kind of session with the right
 // article and gender, so that templates never build them by hand.
 type KindWords struct {
@@ -22,24 +24,24 @@ type KindWords struct {
 	E string
 }
 
-var kindWords = map[string]KindWords{
-	"atelier": {
+var kindWords = map[kind.Session]KindWords{
+	kind.Atelier: {
 		Name: "atelier", Label: "Atelier", The: "l’atelier", TheCap: "L’atelier",
 		This: "cet atelier", To: "à l’atelier", Of: "de l’atelier",
 	},
-	"webinaire": {
+	kind.Webinaire: {
 		Name: "webinaire", Label: "Webinaire", The: "le webinaire", TheCap: "Le webinaire",
 		This: "ce webinaire", To: "au webinaire", Of: "du webinaire",
 	},
-	"formation": {
+	kind.Formation: {
 		Name: "formation", Label: "Formation", The: "la formation", TheCap: "La formation",
 		This: "cette formation", To: "à la formation", Of: "de la formation", E: "e",
 	},
-	"table-ronde": {
+	kind.TableRonde: {
 		Name: "table ronde", Label: "Table ronde", The: "la table ronde", TheCap: "La table ronde",
 		This: "cette table ronde", To: "à la table ronde", Of: "de la table ronde", E: "e",
 	},
-	"portes-ouvertes": {
+	kind.PortesOuvertes: {
 		Name: "journée portes ouvertes", Label: "Journée portes ouvertes",
 		The: "la journée portes ouvertes", TheCap: "La journée portes ouvertes",
 		This: "cette journée portes ouvertes", To: "à la journée portes ouvertes",
@@ -49,8 +51,8 @@ var kindWords = map[string]KindWords{
 
 // Words returns the words of a session kind; an unknown kind is named
 // "session", which fits every sentence of the templates.
-func Words(kind string) KindWords {
-	if w, ok := kindWords[kind]; ok {
+func Words(k kind.Session) KindWords {
+	if w, ok := kindWords[k]; ok {
 		return w
 	}
 	return KindWords{

@@ -1,13 +1,17 @@
 package templates
 
-import "time"
+import (
+	"time"
+
+	"github.com/dinum/rappel/kind"
+)
 
 // sampleSession is a session of the 2021 agenda, used to try templates.
 func sampleSession(loc *time.Location, online, onSite bool) SessionInput {
 	start := time.Date(2021, 11, 24, 10, 30, 0, 0, loc)
 	end := start.Add(2 * time.Hour)
 	in := SessionInput{
-		ID: 42, Kind: "table-ronde", Title: "Travail en mode hybride, et maintenant ?",
+		ID: 42, Kind: kind.TableRonde, Title: "Travail en mode hybride, et maintenant ?",
 		Description: "Le télétravail s’installe désormais de façon pérenne dans les organisations.",
 		StartsAt:    start, EndsAt: &end, Accessible: onSite,
 	}
@@ -22,14 +26,14 @@ func sampleSession(loc *time.Location, online, onSite bool) SessionInput {
 
 // Sample is the data of a message about a sample session, as a recipient
 // named Camille Exemple would get it: for trying templates.
-func Sample(loc *time.Location, kind string, online, onSite bool) Data {
+func Sample(loc *time.Location, k kind.Message, online, onSite bool) Data {
 	in := sampleSession(loc, online, onSite)
 	now := in.StartsAt.Add(-24 * time.Hour)
 	left, soon := Relative(now, in.StartsAt, loc)
 	prev := in.StartsAt.Add(-24 * time.Hour)
 	prevEnd := prev.Add(2 * time.Hour)
 	return Data{
-		Kind:            kind,
+		Kind:            k,
 		Recipient:       Recipient{Name: "Camille Exemple", Email: "camille.exemple@example.gouv.fr"},
 		Session:         NewSession(in, loc),
 		TimeLeft:        left,
@@ -45,9 +49,9 @@ func Sample(loc *time.Location, kind string, online, onSite bool) Data {
 
 func sampleData(loc *time.Location) []Data {
 	return []Data{
-		Sample(loc, "j1", true, false),
-		Sample(loc, "j1", false, true),
-		Sample(loc, "j1", true, true),
+		Sample(loc, kind.J1, true, false),
+		Sample(loc, kind.J1, false, true),
+		Sample(loc, kind.J1, true, true),
 	}
 }
 

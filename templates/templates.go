@@ -13,6 +13,8 @@ import (
 	"io/fs"
 	"strings"
 	texttemplate "text/template"
+
+	"github.com/dinum/rappel/kind"
 )
 
 //go:embed email/*.tmpl pages/*.tmpl
@@ -40,8 +42,9 @@ type Set struct {
 	pages  *htmltemplate.Template
 }
 
-// Emails lists the message templates every set must have.
-var Emails = []string{"j1", "h1", "reminder", "confirmation", "confirmed", "cancellation", "reschedule"}
+// Emails lists the message templates every set must have: one pair per
+// row of kind's tables.
+var Emails = kind.Templates()
 
 // Load parses the embedded templates.
 func Load() (*Set, error) {

@@ -6,23 +6,24 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dinum/rappel/kind"
 	"github.com/dinum/rappel/store"
 	"github.com/dinum/rappel/when"
 )
 
 // sessionJSON is a session as the API shows it.
 type sessionJSON struct {
-	ID              int64      `json:"id"`
-	Kind            string     `json:"kind"`
-	Title           string     `json:"title"`
-	Description     string     `json:"description"`
-	Location        string     `json:"location"`
-	URL             string     `json:"url"`
-	StartsAt        time.Time  `json:"starts_at"`
-	EndsAt          *time.Time `json:"ends_at"`
-	Accessible      bool       `json:"accessible"`
-	Status          string     `json:"status"`
-	ScheduleVersion int        `json:"schedule_version"`
+	ID              int64        `json:"id"`
+	Kind            kind.Session `json:"kind"`
+	Title           string       `json:"title"`
+	Description     string       `json:"description"`
+	Location        string       `json:"location"`
+	URL             string       `json:"url"`
+	StartsAt        time.Time    `json:"starts_at"`
+	EndsAt          *time.Time   `json:"ends_at"`
+	Accessible      bool         `json:"accessible"`
+	Status          string       `json:"status"`
+	ScheduleVersion int          `json:"schedule_version"`
 }
 
 func toJSON(s store.Session) sessionJSON {
@@ -36,14 +37,14 @@ func toJSON(s store.Session) sessionJSON {
 // absent fields are left as they are. Times are RFC 3339, or local times
 // ("2021-11-17 17:00") read in the configured zone.
 type sessionInput struct {
-	Kind        *string `json:"kind"`
-	Title       *string `json:"title"`
-	Description *string `json:"description"`
-	Location    *string `json:"location"`
-	URL         *string `json:"url"`
-	StartsAt    *string `json:"starts_at"`
-	EndsAt      *string `json:"ends_at"`
-	Accessible  *bool   `json:"accessible"`
+	Kind        *kind.Session `json:"kind"`
+	Title       *string       `json:"title"`
+	Description *string       `json:"description"`
+	Location    *string       `json:"location"`
+	URL         *string       `json:"url"`
+	StartsAt    *string       `json:"starts_at"`
+	EndsAt      *string       `json:"ends_at"`
+	Accessible  *bool         `json:"accessible"`
 }
 
 // changes reads the input, or answers 422 naming the field.
@@ -65,10 +66,13 @@ func (s *Server) changes(w http.ResponseWriter, in sessionInput) (store.SessionC
 		}
 		*f.dst = &t
 	}
-	for _, p := range []*string{c.Kind, c.Title, c.Description, c.Location, c.URL} {
+	for _, p := range []*string{c.Title, c.Description, c.Location, c.URL} {
 		if p != nil {
 			*p = strings.TrimSpace(*p)
 		}
+	}
+	if c.Kind != nil {
+		*c.Kind = kind.Session(strings.TrimSpace(string(*c.Kind)))
 	}
 	return c, true
 }

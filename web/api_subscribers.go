@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dinum/rappel/csvimport"
+	"github.com/dinum/rappel/kind"
 	"github.com/dinum/rappel/store"
 )
 
@@ -110,7 +111,7 @@ func rows(in []store.ImportRow) []lineJSON {
 // deliveryJSON is one message of the report: who, what, when, outcome.
 type deliveryJSON struct {
 	Email      string        `json:"email"`
-	Kind       string        `json:"kind"`
+	Kind       kind.Message  `json:"kind"`
 	DueAt      time.Time     `json:"due_at"`
 	Status     string        `json:"status"`
 	SentAt     *time.Time    `json:"sent_at"`

@@ -123,14 +123,7 @@ func (s *Server) serverError(w http.ResponseWriter, err error) {
 }
 
 func (s *Server) words(sess store.Session) templates.Session {
-	return templates.NewSession(templateInput(sess), s.cfg.Location)
-}
-
-func templateInput(s store.Session) templates.SessionInput {
-	return templates.SessionInput{
-		ID: s.ID, Kind: s.Kind, Title: s.Title, Description: s.Description,
-		Location: s.Location, URL: s.URL, StartsAt: s.StartsAt, EndsAt: s.EndsAt, Accessible: s.Accessible,
-	}
+	return templates.NewSession(sess.TemplateInput(), s.cfg.Location)
 }
 
 func (s *Server) renderError(w http.ResponseWriter, status int, title, message string) {

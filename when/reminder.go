@@ -9,6 +9,7 @@ package when
 import (
 	"errors"
 	"fmt"
+	"github.com/dinum/rappel/kind"
 	"strconv"
 	"strings"
 	"time"
@@ -110,17 +111,10 @@ func (r Reminder) Label() string {
 	}
 }
 
-// Kind is the delivery kind of this reminder, also sent as X-Rappel-Kind:
-// "j1" and "h1" for the default reminders, "reminder-<offset>" otherwise.
-func (r Reminder) Kind() string {
-	switch r.Label() {
-	case "1d":
-		return "j1"
-	case "1h":
-		return "h1"
-	default:
-		return "reminder-" + r.Label()
-	}
+// Kind is the delivery kind of this reminder, also sent as X-Rappel-Kind
+// (kind.ForReminder says how it is named).
+func (r Reminder) Kind() kind.Message {
+	return kind.ForReminder(r.Label())
 }
 
 // DueAt is the exact instant this reminder falls due for a session starting
@@ -138,8 +132,8 @@ func (r Reminder) DueAt(start time.Time, loc *time.Location) time.Time {
 
 // KindOffsets maps each reminder kind to its reminder, for the decisions
 // taken at send time.
-func KindOffsets(reminders []Reminder) map[string]Reminder {
-	out := make(map[string]Reminder, len(reminders))
+func KindOffsets(reminders []Reminder) map[kind.Message]Reminder {
+	out := make(map[kind.Message]Reminder, len(reminders))
 	for _, r := range reminders {
 		out[r.Kind()] = r
 	}
@@ -186,19 +180,12 @@ func indexOf(reminders []Reminder, label string) int {
 // ReminderForKind finds the reminder of a delivery kind: the configured one,
 // or, for a kind no longer configured (REMINDERS changed while deliveries
 // were pending), the offset its name gives with the default lateness.
-func ReminderForKind(configured map[string]Reminder, kind string) (Reminder, bool) {
-	if r, ok := configured[kind]; ok {
+func ReminderForKind(configured map[kind.Message]Reminder, k kind.Message) (Reminder, bool) {
+	if r, ok := configured[k]; ok {
 		return r, true
 	}
-	var label string
-	switch {
-	case kind == "j1":
-		label = "1d"
-	case kind == "h1":
-		label = "1h"
-	case strings.HasPrefix(kind, "reminder-"):
-		label = strings.TrimPrefix(kind, "reminder-")
-	default:
+	label, ok := k.ReminderOffset()
+	if !ok {
 		return Reminder{}, false
 	}
 	r, err := ParseReminder(label)

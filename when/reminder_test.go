@@ -41,7 +41,7 @@ func TestParseReminders(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ParseReminder(%q): %v", in, err)
 			}
-			if r.Kind() != want {
+			if string(r.Kind()) != want {
 				t.Errorf("ParseReminder(%q).Kind() = %q, want %q", in, r.Kind(), want)
 			}
 		}

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/dinum/rappel/csvimport"
+	"github.com/dinum/rappel/kind"
 	"github.com/dinum/rappel/store"
 	"github.com/dinum/rappel/templates"
 	"github.com/dinum/rappel/when"
@@ -100,32 +100,30 @@ func (r reporter) state(d store.DeliveryReport) string {
 	return "en attente"
 }
 
-// kindLabel names a message kind for an organiser.
-func kindLabel(kind string) string {
-	switch {
-	case kind == "j1":
-		return "rappel la veille"
-	case kind == "h1":
-		return "rappel une heure avant"
-	case kind == store.KindCancellation:
-		return "avis d'annulation"
-	case kind == store.KindReschedule:
-		return "avis de changement d'horaire"
-	case kind == store.KindConfirmation:
-		return "demande de confirmation"
-	case kind == store.KindConfirmed:
-		return "inscription confirmée"
-	case strings.HasPrefix(kind, "reminder-"):
-		r, err := when.ParseReminder(strings.TrimPrefix(kind, "reminder-"))
-		if err != nil {
-			return kind
-		}
-		if r.Days > 0 {
-			return "rappel " + templates.Duration(time.Duration(r.Days)*24*time.Hour) + " avant, à la même heure"
-		}
-		return "rappel " + templates.Duration(r.Duration) + " avant"
+// kindLabel names a message kind for an organiser: a notice by its row of
+// kind.Notices, a reminder by its offset.
+func kindLabel(k kind.Message) string {
+	if l := k.Label(); l != "" {
+		return l
 	}
-	return kind
+	switch k {
+	case kind.J1:
+		return "rappel la veille"
+	case kind.H1:
+		return "rappel une heure avant"
+	}
+	label, ok := k.ReminderOffset()
+	if !ok {
+		return string(k)
+	}
+	r, err := when.ParseReminder(label)
+	if err != nil {
+		return string(k)
+	}
+	if r.Days > 0 {
+		return "rappel " + templates.Duration(time.Duration(r.Days)*24*time.Hour) + " avant, à la même heure"
+	}
+	return "rappel " + templates.Duration(r.Duration) + " avant"
 }
 
 // reasonLabels says why a message was not sent, in an organiser's words.

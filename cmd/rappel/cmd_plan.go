@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/dinum/rappel/kind"
 	"github.com/dinum/rappel/store"
 	"github.com/dinum/rappel/templates"
 	"github.com/dinum/rappel/when"
@@ -133,8 +134,8 @@ func (p planner) signup(g store.Signup) {
 		return
 	}
 	var lines []string
-	for _, kind := range []string{store.KindCancellation, store.KindReschedule} {
-		if r, ok := p.rows[fmt.Sprintf("%s/%s/%d", g.Email, kind, p.s.ScheduleVersion)]; ok && p.win.contains(r.DueAt) {
+	for _, k := range []kind.Message{kind.Cancellation, kind.Reschedule} {
+		if r, ok := p.rows[fmt.Sprintf("%s/%s/%d", g.Email, k, p.s.ScheduleVersion)]; ok && p.win.contains(r.DueAt) {
 			lines = append(lines, p.line(g, r.Kind, r.DueAt, &r))
 		}
 	}
@@ -165,8 +166,8 @@ func (p planner) signup(g store.Signup) {
 
 // line says what becomes of one message: as recorded when it is planned,
 // computed with the worker's rules when it is not yet.
-func (p planner) line(g store.Signup, kind string, due time.Time, r *store.DeliveryReport) string {
-	label := kindLabel(kind)
+func (p planner) line(g store.Signup, k kind.Message, due time.Time, r *store.DeliveryReport) string {
+	label := kindLabel(k)
 	if r == nil {
 		switch {
 		case p.s.Status == store.SessionCancelled:

@@ -5,10 +5,10 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
+	"github.com/dinum/rappel/kind"
 	"github.com/dinum/rappel/notify"
 	"github.com/dinum/rappel/notify/mailview"
 	"github.com/dinum/rappel/store"
@@ -19,31 +19,26 @@ import (
 // sampleRecipient receives previews.
 var sampleRecipient = templates.Recipient{Name: "Camille Exemple", Email: "camille.exemple@example.gouv.fr"}
 
-var noticeKinds = []string{"confirmation", "confirmed", store.KindCancellation, store.KindReschedule}
-
 // sampleMessage is the message of kind about session s as it would be
 // built when it leaves: a reminder at its due time, a notice now.
-func sampleMessage(a *app, s store.Session, kind string) (notify.Message, error) {
+func sampleMessage(a *app, s store.Session, k kind.Message) (notify.Message, error) {
 	now := time.Now()
-	if !slices.Contains(noticeKinds, kind) {
-		r, ok := when.ReminderForKind(when.KindOffsets(a.cfg.Reminders), kind)
+	if !k.IsNotice() {
+		r, ok := when.ReminderForKind(when.KindOffsets(a.cfg.Reminders), k)
 		if !ok {
-			return notify.Message{}, usagef("--kind : message inconnu « %s » (j1, h1, reminder-15m, confirmation, confirmed, reschedule, cancellation)", kind)
+			return notify.Message{}, usagef("--kind : message inconnu « %s » (j1, h1, reminder-15m, confirmation, confirmed, reschedule, cancellation)", k)
 		}
 		now = r.DueAt(s.StartsAt, a.cfg.Location)
 	}
 	m := notify.Message{
-		Kind: kind, Recipient: sampleRecipient, Now: now, ScheduleVersion: s.ScheduleVersion,
-		Session: templates.SessionInput{
-			ID: s.ID, Kind: s.Kind, Title: s.Title, Description: s.Description, Location: s.Location,
-			URL: s.URL, StartsAt: s.StartsAt, EndsAt: s.EndsAt, Accessible: s.Accessible,
-		},
-		TestID: randomID(),
+		Kind: k, Recipient: sampleRecipient, Now: now, ScheduleVersion: s.ScheduleVersion,
+		Session: s.TemplateInput(),
+		TestID:  randomID(),
 	}
-	switch kind {
-	case "confirmation":
+	switch k {
+	case kind.Confirmation:
 		m.ConfirmToken = "exemple"
-	case store.KindReschedule:
+	case kind.Reschedule:
 		// The notice shows the time before the move: for a preview, the
 		// day before.
 		prev := s.StartsAt.AddDate(0, 0, -1)
@@ -69,7 +64,7 @@ func messageOptions(ctx context.Context, a *app, p parsedArgs, recipient *templa
 	if err != nil {
 		return nil, err
 	}
-	kind, err := p.required("kind")
+	k, err := p.required("kind")
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +72,7 @@ func messageOptions(ctx context.Context, a *app, p parsedArgs, recipient *templa
 	if err != nil {
 		return nil, err
 	}
-	m, err := sampleMessage(a, s, strings.TrimSpace(kind))
+	m, err := sampleMessage(a, s, kind.Message(strings.TrimSpace(k)))
 	if err != nil {
 		return nil, err
 	}

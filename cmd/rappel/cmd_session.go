@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/dinum/rappel/kind"
 	"github.com/dinum/rappel/store"
 	"github.com/dinum/rappel/templates"
 	"github.com/dinum/rappel/when"
@@ -19,7 +20,7 @@ var sessionFields = flagSpec{
 	bools:  []string{"accessible", "not-accessible"},
 }
 
-func kindsList() []string { return store.Kinds }
+func kindsList() []string { return kind.SessionValues() }
 
 func cmdSessionAdd(ctx context.Context, a *app, args []string) error {
 	p, err := parseFixed(args, sessionFields, 0, "")
@@ -65,8 +66,11 @@ func sessionChanges(p parsedArgs, loc *time.Location) (store.SessionChanges, err
 		}
 		return nil
 	}
-	c.Kind, c.Title, c.Location, c.URL, c.Description =
-		text("kind"), text("title"), text("location"), text("url"), text("description")
+	c.Title, c.Location, c.URL, c.Description = text("title"), text("location"), text("url"), text("description")
+	if k := text("kind"); k != nil {
+		sk := kind.Session(*k)
+		c.Kind = &sk
+	}
 	for _, f := range []struct {
 		name string
 		dst  **time.Time
