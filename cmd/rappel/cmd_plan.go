@@ -7,15 +7,16 @@ import (
 	"time"
 
 	"github.com/dinum/rappel/kind"
+	"github.com/dinum/rappel/scheduler"
 	"github.com/dinum/rappel/store"
 	"github.com/dinum/rappel/templates"
 	"github.com/dinum/rappel/when"
 )
 
 // cmdPlan lists, session by session and address by address, what will be
-// sent and when, and who is excluded and why. Reminders already planned
-// are read as they stand; those the worker has not planned yet are
-// computed with the same rules.
+// sent and when, and who is excluded and why. What was decided is read as
+// recorded; what is still to come is the scheduler's own decision
+// (scheduler.Foresee), as if the worker ran from now on.
 func cmdPlan(ctx context.Context, a *app, args []string) error {
 	p, err := parseFixed(args, flagSpec{values: []string{"session", "from", "to"}}, 0, "")
 	if err != nil {
@@ -94,7 +95,7 @@ func planSession(ctx context.Context, a *app, s store.Session, win window) error
 	}
 	byKey := map[string]store.DeliveryReport{}
 	for _, r := range rows {
-		byKey[fmt.Sprintf("%s/%s/%d", r.Email, r.Kind, r.ScheduleVersion)] = r
+		byKey[rowKey(r.Email, r.Kind, r.ScheduleVersion)] = r
 	}
 	emails := make([]string, len(signups))
 	for i, g := range signups {
@@ -104,7 +105,7 @@ func planSession(ctx context.Context, a *app, s store.Session, win window) error
 	if err != nil {
 		return err
 	}
-	pl := planner{w: w, a: a, s: s, win: win, rows: byKey, failed: failed}
+	pl := planner{w: w, a: a, s: s, win: win, rows: byKey, failed: failed, now: time.Now()}
 	for _, g := range signups {
 		pl.signup(g)
 	}
@@ -118,6 +119,8 @@ type planner struct {
 	s    store.Session
 	win  window
 	rows map[string]store.DeliveryReport
+	// now is the moment of the forecast.
+	now time.Time
 	// failed holds the addresses a delivery failed for good, with why.
 	failed map[string]string
 }
@@ -135,21 +138,21 @@ func (p planner) signup(g store.Signup) {
 	}
 	var lines []string
 	for _, k := range []kind.Message{kind.Cancellation, kind.Reschedule} {
-		if r, ok := p.rows[fmt.Sprintf("%s/%s/%d", g.Email, k, p.s.ScheduleVersion)]; ok && p.win.contains(r.DueAt) {
-			lines = append(lines, p.line(g, r.Kind, r.DueAt, &r))
+		if r, ok := p.rows[rowKey(g.Email, k, p.s.ScheduleVersion)]; ok && p.win.contains(r.DueAt) {
+			lines = append(lines, p.recorded(r))
 		}
 	}
 	for _, rem := range p.a.cfg.Reminders {
 		due := rem.DueAt(p.s.StartsAt, p.a.cfg.Location)
-		r, planned := p.rows[fmt.Sprintf("%s/%s/%d", g.Email, rem.Kind(), p.s.ScheduleVersion)]
 		if !p.win.contains(due) {
 			continue
 		}
-		if planned {
-			lines = append(lines, p.line(g, rem.Kind(), due, &r))
-		} else {
-			lines = append(lines, p.line(g, rem.Kind(), due, nil))
+		r, planned := p.rows[rowKey(g.Email, rem.Kind(), p.s.ScheduleVersion)]
+		if planned && r.Status != store.DeliveryPending {
+			lines = append(lines, p.recorded(r))
+			continue
 		}
+		lines = append(lines, p.forecast(rem, scheduler.Foresee(p.situation(g, rem, due, planned, r))))
 	}
 	if len(lines) == 0 {
 		fmt.Fprintf(p.w, "  %s : rien dans la période\n", g.Email)
@@ -164,21 +167,54 @@ func (p planner) signup(g store.Signup) {
 	}
 }
 
-// line says what becomes of one message: as recorded when it is planned,
-// computed with the worker's rules when it is not yet.
-func (p planner) line(g store.Signup, k kind.Message, due time.Time, r *store.DeliveryReport) string {
-	label := kindLabel(k)
-	if r == nil {
-		switch {
-		case p.s.Status == store.SessionCancelled:
-			return label + " : exclu, session annulée"
-		case !due.After(p.s.ScheduleChangedAt) || (g.ConfirmedAt != nil && !due.After(*g.ConfirmedAt)):
-			return label + " : exclu, " + reasonLabels[store.ReasonPastAtSignup]
-		case !due.After(time.Now()):
-			return label + " : exclu, trop tard (l'heure prévue est passée)"
-		}
-		return fmt.Sprintf("%s : sera envoyé le %s", label, p.at(due))
+func rowKey(email string, k kind.Message, version int) string {
+	return fmt.Sprintf("%s/%s/%d", email, k, version)
+}
+
+// situation gathers what the scheduler's rules need to know of one
+// reminder of g: the plan asks them, and does not restate them.
+func (p planner) situation(g store.Signup, rem when.Reminder, due time.Time, planned bool, r store.DeliveryReport) scheduler.Situation {
+	s := scheduler.Situation{
+		Now: p.now, Reminder: rem, Due: due, Start: p.s.StartsAt,
+		Cancelled: p.s.Status == store.SessionCancelled, ScheduleChangedAt: p.s.ScheduleChangedAt,
+		Confirmed: g.Status == store.SignupConfirmed, Planned: planned, Tried: planned && len(r.History) > 0,
 	}
+	if g.ConfirmedAt != nil {
+		s.ConfirmedAt = *g.ConfirmedAt
+	}
+	for _, other := range p.a.cfg.Reminders {
+		if other.Kind() != rem.Kind() {
+			s.OtherDues = append(s.OtherDues, other.DueAt(p.s.StartsAt, p.a.cfg.Location))
+		}
+	}
+	for v := 1; v < p.s.ScheduleVersion; v++ {
+		old, ok := p.rows[rowKey(g.Email, rem.Kind(), v)]
+		if ok && old.Status == store.DeliverySent && absDuration(due.Sub(old.DueAt)) < rem.Nominal() {
+			s.AlreadySent = true
+		}
+	}
+	return s
+}
+
+func absDuration(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}
+
+// forecast says what the scheduler will do with a reminder still to come.
+func (p planner) forecast(rem when.Reminder, o scheduler.Outlook) string {
+	label := kindLabel(rem.Kind())
+	if !o.Send {
+		return label + " : exclu, " + reasonLabels[o.Reason]
+	}
+	return fmt.Sprintf("%s : sera envoyé le %s", label, p.at(o.At))
+}
+
+// recorded says what became of a message already decided, or of a notice.
+func (p planner) recorded(r store.DeliveryReport) string {
+	label := kindLabel(r.Kind)
 	switch r.Status {
 	case store.DeliverySent:
 		return fmt.Sprintf("%s : envoyé le %s", label, p.at(*r.SentAt))

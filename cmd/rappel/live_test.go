@@ -198,3 +198,34 @@ func (l *liveService) signupCounts(t *testing.T, id string) string {
 	t.Fatalf("session show %s says nothing of the sign-ups", id)
 	return ""
 }
+
+// serve runs "rappel run" for b until stop is called (the test's end at
+// the latest), and returns its address.
+func (b *testBundle) serve(t *testing.T) (base string, stop func()) {
+	t.Helper()
+	addr := freeAddr(t)
+	env := append(append([]string{}, b.env...), "HTTP_ADDR="+addr)
+	sb := &testBundle{env: env}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan result, 1)
+	go func() { done <- sb.runCtx(t, ctx, "", "run") }()
+	stopped := false
+	stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		select {
+		case r := <-done:
+			if r.code != 0 {
+				t.Errorf("run exited %d: %s", r.code, r.stderr)
+			}
+		case <-time.After(20 * time.Second):
+			t.Error("run did not stop")
+		}
+	}
+	t.Cleanup(stop)
+	waitHTTP(t, "http://"+addr+"/readyz", 200)
+	return "http://" + addr, stop
+}
