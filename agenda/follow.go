@@ -7,35 +7,26 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
-
-	"github.com/robfig/cron/v3"
 )
 
-// Follower imports iCalendar feeds at start and then on a cron schedule,
-// with the same rules as an import by hand. Replicas that follow the same
-// feed take turns: the one that finds an import of it under way skips it.
+// Follower imports iCalendar feeds with the same rules as an import by
+// hand; the scheduler runs its ImportAll on AGENDA_FEED_SCHEDULE
+// (scheduler.Periodic). Replicas that follow the same feed take turns:
+// the one that finds an import of it under way skips it.
 type Follower struct {
 	Importer Importer
 	Feeds    []string
 	// Kind is the kind of the events that give none.
 	Kind     string
-	Schedule cron.Schedule
 	Location *time.Location
 	Logger   *slog.Logger
-	Client   *http.Client
+	// Client fetches the feeds; nil is Read's default.
+	Client *http.Client
 }
 
-// Run follows the feeds until ctx ends.
-func (f *Follower) Run(ctx context.Context) {
-	c := cron.New(cron.WithLocation(f.Location))
-	c.Schedule(f.Schedule, cron.FuncJob(func() { f.importAll(ctx) }))
-	c.Start()
-	f.importAll(ctx)
-	<-ctx.Done()
-	<-c.Stop().Done()
-}
-
-func (f *Follower) importAll(ctx context.Context) {
+// ImportAll reads and imports every feed once, logging what it did; a feed
+// that fails is tried again at the next turn.
+func (f *Follower) ImportAll(ctx context.Context) {
 	for _, feed := range f.Feeds {
 		if ctx.Err() != nil {
 			return

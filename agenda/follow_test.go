@@ -9,16 +9,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/robfig/cron/v3"
-
 	"github.com/dinum/rappel/agenda"
 	"github.com/dinum/rappel/store"
 	"github.com/dinum/rappel/store/storetest"
 )
 
 // TestFollowerFollowsAFeed follows a feed file: its events are imported at
-// start, and a move and a cancellation published later are carried out at
-// the next reading.
+// the first reading, and a move and a cancellation published later are
+// carried out at the next one (scheduler.Periodic runs the readings).
 func TestFollowerFollowsAFeed(t *testing.T) {
 	st, _ := storetest.NewStore(t)
 	loc := paris(t)
@@ -27,17 +25,16 @@ func TestFollowerFollowsAFeed(t *testing.T) {
 	if err := os.WriteFile(path, []byte(feed(day, false, false)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	f := &agenda.Follower{Importer: agenda.Importer{Store: st}, Feeds: []string{path}, Schedule: cron.Every(time.Second),
+	ctx := context.Background()
+	f := &agenda.Follower{Importer: agenda.Importer{Store: st}, Feeds: []string{path},
 		Location: loc, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	done := make(chan struct{})
-	go func() { f.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	f.ImportAll(ctx)
 
 	sessions := waitFor(t, st, path, func(s []store.Session) bool { return len(s) == 3 })
 	if err := os.WriteFile(path, []byte(feed(day, true, true)), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	f.ImportAll(ctx)
 	waitFor(t, st, path, func(s []store.Session) bool {
 		return len(s) == 3 && s[0].ID == sessions[0].ID && s[0].ScheduleVersion == 2 && s[1].Status == store.SessionCancelled
 	})

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/dinum/rappel/when"
+
+	"github.com/robfig/cron/v3"
 )
 
 // Config is every setting of rappel, parsed.
@@ -55,9 +57,10 @@ type Config struct {
 	// MetricsAddr, when set, serves /metrics there and not on HTTPAddr.
 	MetricsAddr string
 
-	AgendaFeeds        []string
-	AgendaFeedKind     string
-	AgendaFeedSchedule string
+	AgendaFeeds    []string
+	AgendaFeedKind string
+	// AgendaFeedSchedule is parsed here, once.
+	AgendaFeedSchedule cron.Schedule
 
 	LogLevel  string
 	LogFormat string

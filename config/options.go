@@ -132,11 +132,10 @@ var options = []option{
 			return oneOf(v, kind.SessionValues()...)
 		}},
 	{name: "AGENDA_FEED_SCHEDULE", def: "*/15 * * * *", doc: "quand relire les calendriers (cron : minute heure jour mois jour-de-semaine, heure de RAPPEL_TIMEZONE)",
-		parse: func(c *Config, v string) error {
-			if _, err := cron.ParseStandard(v); err != nil {
+		parse: func(c *Config, v string) (err error) {
+			if c.AgendaFeedSchedule, err = cron.ParseStandard(v); err != nil {
 				return fmt.Errorf("« %s » : expression cron illisible (par exemple « */15 * * * * ») : %v", v, err)
 			}
-			c.AgendaFeedSchedule = v
 			return nil
 		}},
 	{name: "TRUST_PROXY", def: "false", doc: "mandataires inverses devant rappel qui ajoutent l'adresse du client à X-Forwarded-For : false (aucun), true (un seul) ou leur nombre ; seules les adresses qu'ils ont écrites sont lues",

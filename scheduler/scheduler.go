@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"os"
 	"strconv"
@@ -127,11 +126,7 @@ func New(cfg Config, st *store.Store, composer *notify.Composer, sender notify.S
 // may be due, and hands it to the dispatcher. On return, what was claimed
 // is sent, recorded, or given back for any replica to send.
 func (s *Scheduler) Run(ctx context.Context, changes <-chan string) error {
-	c := cron.New(
-		cron.WithLocation(time.UTC),
-		cron.WithLogger(cronLogger{s.logger}),
-		cron.WithChain(cron.Recover(cronLogger{s.logger})),
-	)
+	c := newCron(s.logger, time.UTC)
 	c.Schedule(cron.ConstantDelaySchedule{Delay: s.cfg.Sweep}, cron.FuncJob(func() {
 		poke(s.planWake)
 		poke(s.claimWake)
@@ -316,15 +311,4 @@ func (s *Scheduler) purge(ctx context.Context) {
 			s.logger.Info("Personal data purged.", slog.String("what", p.what), slog.Int64("signups", signups), slog.Int64("subscribers", subscribers))
 		}
 	}
-}
-
-// cronLogger passes robfig/cron's logs to slog, its chatter at debug level.
-type cronLogger struct{ l *slog.Logger }
-
-func (c cronLogger) Info(msg string, kv ...any) {
-	c.l.Debug(fmt.Sprintf("cron: %s", msg), kv...)
-}
-
-func (c cronLogger) Error(err error, msg string, kv ...any) {
-	c.l.Error(fmt.Sprintf("cron: %s", msg), append(kv, slog.Any("error", err))...)
 }

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/coreos/go-systemd/v22/daemon"
-	"github.com/robfig/cron/v3"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/dinum/rappel/agenda"
@@ -114,13 +113,14 @@ func startWorker(ctx context.Context, g *errgroup.Group, a *app, composer *notif
 		return sched.Run(ctx, changes)
 	})
 	if len(a.cfg.AgendaFeeds) > 0 {
-		schedule, err := cron.ParseStandard(a.cfg.AgendaFeedSchedule)
-		if err != nil {
-			return fmt.Errorf("AGENDA_FEED_SCHEDULE : %w", err)
-		}
 		f := &agenda.Follower{Importer: agenda.Importer{Store: a.store}, Feeds: a.cfg.AgendaFeeds, Kind: a.cfg.AgendaFeedKind,
-			Schedule: schedule, Location: a.cfg.Location, Logger: a.logger}
-		g.Go(func() error { f.Run(ctx); return nil })
+			Location: a.cfg.Location, Logger: a.logger}
+		feeds, err := scheduler.NewPeriodic(scheduler.PeriodicConfig{Name: "agenda feeds", Schedule: a.cfg.AgendaFeedSchedule,
+			Location: a.cfg.Location, AtStart: true, Job: f.ImportAll, Logger: a.logger})
+		if err != nil {
+			return err
+		}
+		g.Go(func() error { return feeds.Run(ctx) })
 	}
 	return nil
 }
