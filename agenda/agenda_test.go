@@ -2,6 +2,7 @@ package agenda
 
 import (
 	"testing"
+	"time"
 
 	"github.com/dinum/rappel/kind"
 	"github.com/dinum/rappel/templates"
@@ -24,6 +25,23 @@ func TestKindNamesMatchTheTable(t *testing.T) {
 			if fold(n) != n {
 				t.Errorf("the name %q of %s is not folded (%q): it would never match", n, s.Kind, fold(n))
 			}
+		}
+	}
+}
+
+func TestParseDuration(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]time.Duration{
+		"PT2H": 2 * time.Hour, "PT1H30M": 90 * time.Minute, "P1D": 24 * time.Hour, "P1DT2H": 26 * time.Hour,
+		"P2W": 14 * 24 * time.Hour, "PT45S": 45 * time.Second, "-PT15M": -15 * time.Minute,
+	} {
+		if got, err := parseDuration(in); err != nil || got != want {
+			t.Errorf("parseDuration(%s) = %s, %v; want %s", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "P", "PT", "2H", "PT2X", "P1W2D", "PT99999999H"} {
+		if _, err := parseDuration(bad); err == nil {
+			t.Errorf("parseDuration(%q) accepted", bad)
 		}
 	}
 }

@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
+	ics "github.com/arran4/golang-ical"
+
 	"github.com/dinum/rappel/kind"
-	"github.com/emersion/go-ical"
 )
 
 // windowsZones maps the zone names Outlook and Exchange write in TZID to
@@ -30,13 +32,13 @@ var summaryKind = regexp.MustCompile(`^\s*(?:\[([^\]]+)\]|([^:\[]{3,40}?)\s*:)\s
 // event's CATEGORIES, else from its SUMMARY ("[Atelier] Titre"), else is
 // defaultKind; STATUS:CANCELLED marks the session cancelled.
 func ParseICS(r io.Reader, source string, loc *time.Location, defaultKind string) (Programme, error) {
-	cal, err := ical.NewDecoder(io.LimitReader(r, 16<<20)).Decode()
+	cal, err := ics.ParseCalendar(io.LimitReader(r, 16<<20))
 	if err != nil {
 		return Programme{}, fmt.Errorf("calendrier iCalendar illisible : %v", err)
 	}
 	p := Programme{Source: source}
 	for i, ev := range cal.Events() {
-		e, err := readEvent(&ev, loc, defaultKind)
+		e, err := readEvent(ev, loc, defaultKind)
 		e.Block = i + 1
 		if err != nil {
 			p.Problems = append(p.Problems, Problem{Block: e.Block, Heading: e.Heading, Message: err.Error()})
@@ -53,19 +55,21 @@ func ParseICS(r io.Reader, source string, loc *time.Location, defaultKind string
 	return p, nil
 }
 
-func readEvent(ev *ical.Event, loc *time.Location, defaultKind string) (Entry, error) {
+func readEvent(ev *ics.VEvent, loc *time.Location, defaultKind string) (Entry, error) {
 	var e Entry
-	prop := func(name string) string {
-		v, _ := ev.Props.Text(name)
-		return strings.TrimSpace(v)
+	prop := func(name ics.ComponentProperty) string {
+		if p := ev.GetProperty(name); p != nil {
+			return strings.TrimSpace(p.Value)
+		}
+		return ""
 	}
-	summary := prop(ical.PropSummary)
+	summary := prop(ics.ComponentPropertySummary)
 	e.Heading = summary
-	e.Key = prop(ical.PropUID)
+	e.Key = prop(ics.ComponentPropertyUniqueId)
 	if e.Key == "" {
 		return e, fmt.Errorf("l'événement n'a pas d'identifiant (UID)")
 	}
-	if ev.Props.Get(ical.PropRecurrenceRule) != nil || ev.Props.Get(ical.PropRecurrenceID) != nil {
+	if ev.GetProperty(ics.ComponentPropertyRrule) != nil || ev.GetProperty(ics.ComponentPropertyRecurrenceId) != nil {
 		return e, fmt.Errorf("événement récurrent (RRULE) : non pris en charge, publier un événement par date")
 	}
 	e.Kind, e.Title = eventKind(ev, summary, defaultKind)
@@ -76,10 +80,10 @@ func readEvent(ev *ical.Event, loc *time.Location, defaultKind string) (Entry, e
 		return e, fmt.Errorf("type de session introuvable : à donner dans CATEGORIES, au début du titre (« [Atelier] … ») ou par --kind (attendus : %s)", kindNames())
 	}
 	var err error
-	if e.Start, err = eventTime(ev.Props.Get(ical.PropDateTimeStart), loc); err != nil {
+	if e.Start, err = eventTime(ev.GetProperty(ics.ComponentPropertyDtStart), loc); err != nil {
 		return e, fmt.Errorf("début (DTSTART) : %v", err)
 	}
-	if p := ev.Props.Get(ical.PropDateTimeEnd); p != nil {
+	if p := ev.GetProperty(ics.ComponentPropertyDtEnd); p != nil {
 		end, err := eventTime(p, loc)
 		if err != nil {
 			return e, fmt.Errorf("fin (DTEND) : %v", err)
@@ -88,36 +92,32 @@ func readEvent(ev *ical.Event, loc *time.Location, defaultKind string) (Entry, e
 			return e, fmt.Errorf("la fin (DTEND) n'est pas après le début")
 		}
 		e.End = &end
-	} else if p := ev.Props.Get(ical.PropDuration); p != nil {
-		d, err := p.Duration()
+	} else if p := ev.GetProperty(ics.ComponentPropertyDuration); p != nil {
+		d, err := parseDuration(p.Value)
 		if err != nil || d <= 0 {
 			return e, fmt.Errorf("durée (DURATION) illisible")
 		}
 		end := e.Start.Add(d)
 		e.End = &end
 	}
-	e.Description = prop(ical.PropDescription)
-	e.Location = prop(ical.PropLocation)
-	if p := ev.Props.Get(ical.PropURL); p != nil {
-		e.URL = strings.TrimSpace(p.Value) // a URI value, which Text refuses
-	}
-	status, _ := ev.Status()
-	e.Cancelled = status == ical.EventCancelled
+	e.Description = prop(ics.ComponentPropertyDescription)
+	e.Location = prop(ics.ComponentPropertyLocation)
+	e.URL = prop(ics.ComponentPropertyUrl)
+	e.Cancelled = strings.EqualFold(prop(ics.ComponentPropertyStatus), string(ics.ObjectStatusCancelled))
 	e.Accessible = strings.Contains(strings.ToLower(e.Description+" "+e.Location), "mobilité réduite")
 	return e, nil
 }
 
 // eventKind finds the kind of an event, and its title without the kind.
-func eventKind(ev *ical.Event, summary, defaultKind string) (k kind.Session, title string) {
+func eventKind(ev *ics.VEvent, summary, defaultKind string) (k kind.Session, title string) {
 	title = summary
 	if m := summaryKind.FindStringSubmatch(summary); m != nil {
 		if found, ok := kindOf(m[1] + m[2]); ok {
 			k, title = found, strings.TrimSpace(m[3])
 		}
 	}
-	for _, p := range ev.Props.Values(ical.PropCategories) {
-		list, _ := p.TextList()
-		for _, c := range list {
+	for _, p := range ev.GetProperties(ics.ComponentPropertyCategories) {
+		for _, c := range strings.Split(p.Value, ",") {
 			if found, ok := kindOf(c); ok && k == "" {
 				k = found
 			}
@@ -131,28 +131,76 @@ func eventKind(ev *ical.Event, summary, defaultKind string) (k kind.Session, tit
 	return k, title
 }
 
-// eventTime reads a DTSTART or DTEND; a day without a time is refused,
-// since a reminder needs the hour.
-func eventTime(p *ical.Prop, loc *time.Location) (time.Time, error) {
+// eventTime reads a DTSTART or DTEND: UTC ("…Z"), in the zone its TZID
+// names (an IANA name, or a Windows one as Outlook writes), else in loc.
+// A day without a time is refused, since a reminder needs the hour.
+func eventTime(p *ics.IANAProperty, loc *time.Location) (time.Time, error) {
 	if p == nil {
 		return time.Time{}, fmt.Errorf("absent")
 	}
-	if p.ValueType() == ical.ValueDate || len(p.Value) == len("20060102") {
+	v := strings.TrimSpace(p.Value)
+	if isDateOnly(p, v) {
 		return time.Time{}, fmt.Errorf("journée entière sans heure : il faut l'heure de début")
 	}
-	if tzid := p.Params.Get(ical.PropTimezoneID); tzid != "" {
+	if tzid := param(p, "TZID"); tzid != "" {
 		name := strings.TrimPrefix(tzid, "/")
-		if _, err := time.LoadLocation(name); err != nil {
+		zone, err := time.LoadLocation(name)
+		if err != nil {
 			iana, ok := windowsZones[name]
 			if !ok {
 				return time.Time{}, fmt.Errorf("fuseau horaire inconnu « %s »", tzid)
 			}
-			p.Params.Set(ical.PropTimezoneID, iana)
+			zone, _ = time.LoadLocation(iana)
 		}
+		loc = zone
 	}
-	t, err := p.DateTime(loc)
+	var t time.Time
+	var err error
+	if strings.HasSuffix(v, "Z") {
+		t, err = time.Parse("20060102T150405Z", v)
+	} else {
+		t, err = time.ParseInLocation("20060102T150405", v, loc)
+	}
 	if err != nil {
-		return time.Time{}, fmt.Errorf("date illisible « %s »", p.Value)
+		return time.Time{}, fmt.Errorf("date illisible « %s »", v)
 	}
 	return t, nil
+}
+
+func isDateOnly(p *ics.IANAProperty, v string) bool {
+	return strings.EqualFold(param(p, "VALUE"), "DATE") || len(v) == len("20060102")
+}
+
+// param is the first value of a property's parameter.
+func param(p *ics.IANAProperty, name string) string {
+	if vs := p.ICalParameters[name]; len(vs) > 0 {
+		return vs[0]
+	}
+	return ""
+}
+
+// durationRe reads an iCalendar DURATION (RFC 5545, 3.3.6): "PT1H30M",
+// "P1D", "P2W", "P1DT2H".
+var durationRe = regexp.MustCompile(`^([+-])?P(?:(\d+)W|(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?)$`)
+
+func parseDuration(v string) (time.Duration, error) {
+	m := durationRe.FindStringSubmatch(strings.TrimSpace(v))
+	if m == nil || v == "P" || strings.HasSuffix(v, "T") {
+		return 0, fmt.Errorf("unreadable duration %q", v)
+	}
+	var d time.Duration
+	for i, unit := range []time.Duration{7 * 24 * time.Hour, 24 * time.Hour, time.Hour, time.Minute, time.Second} {
+		if m[i+2] == "" {
+			continue
+		}
+		n, err := strconv.Atoi(m[i+2])
+		if err != nil || n > 1_000_000 {
+			return 0, fmt.Errorf("unreadable duration %q", v)
+		}
+		d += time.Duration(n) * unit
+	}
+	if m[1] == "-" {
+		d = -d
+	}
+	return d, nil
 }
