@@ -1,9 +1,9 @@
 package notify
 
 import (
-	"github.com/dinum/rappel/kind"
 	"strings"
-	"sync"
+
+	"github.com/dinum/rappel/templates"
 )
 
 // A draft is the message of one kind about one session, at one time left,
@@ -56,136 +56,84 @@ var holeMarks = map[hole]string{
 
 const holePrefix = "__rappel_hole_"
 
-// recipientValues are what fills the holes of one message.
-type recipientValues struct {
-	name, email          string
-	unsubscribe, confirm string
-	nameHTML, emailHTML  string
-}
-
-func (v *recipientValues) get(h hole) string {
-	switch h {
-	case holeName:
-		return v.name
-	case holeNameHTML:
-		return v.nameHTML
-	case holeEmail:
-		return v.email
-	case holeEmailHTML:
-		return v.emailHTML
-	case holeUnsubscribe:
-		return v.unsubscribe
-	case holeConfirm:
-		return v.confirm
+// newDraft renders and encodes m's message. With holes, the recipient's
+// values are left out for fill to put in, and the draft is checked: the
+// probe recipient put in its holes must read exactly as the templates
+// render it; if not, the draft is not fillable. Without holes, the draft is
+// m's message alone.
+func (c *Composer) newDraft(m Message, holes bool) (*draft, error) {
+	data := c.data(m)
+	if holes {
+		data = c.holeData(data, m.Recipient.Name != "")
 	}
-	return ""
-}
-
-// fillsSafely says whether a name reads the same put in a hole as written
-// by the templates: French typography puts no-break spaces around ":", ";",
-// "!", "?" and guillemets, which a name in a hole would escape; and a name
-// on several lines would be tidied. Such rare names are rendered on their
-// own.
-func fillsSafely(name string) bool {
-	return !strings.ContainsAny(name, ":;!?«»\r\n\t") && strings.TrimSpace(name) == name &&
-		!strings.Contains(name, holePrefix)
-}
-
-// splitHoles cuts a rendered part at its holes: the text before the first,
-// then each hole and the text after it.
-func splitHoles(s string, html bool) (first string, holes []hole, after []string) {
-	for {
-		i := strings.Index(s, holePrefix)
-		if i < 0 {
-			break
-		}
-		h, n := holeAt(s[i:])
-		if h == 0 {
-			break
-		}
-		if html {
-			switch h {
-			case holeName:
-				h = holeNameHTML
-			case holeEmail:
-				h = holeEmailHTML
-			}
-		}
-		if holes == nil {
-			first = s[:i]
-		} else {
-			after[len(after)-1] = s[:i]
-		}
-		holes = append(holes, h)
-		after = append(after, "")
-		s = s[i+n:]
+	r, err := c.cfg.Templates.RenderEmail(m.Kind.Template(), data)
+	if err != nil {
+		return nil, err
 	}
-	if holes == nil {
-		return s, nil, nil
-	}
-	after[len(after)-1] = s
-	return first, holes, after
-}
-
-func holeAt(s string) (hole, int) {
-	for h, mark := range holeMarks {
-		if strings.HasPrefix(s, mark) {
-			return h, len(mark)
+	if holes {
+		ok, err := c.check(m, data, r)
+		if err != nil || !ok {
+			return &draft{}, err
 		}
 	}
-	return 0, 0
-}
-
-// fill writes the message of one recipient.
-func (d *draft) fill(dst []byte, v *recipientValues) []byte {
-	dst = append(dst, d.head...)
-	for _, p := range d.pieces {
-		dst, _ = appendQP(dst, v.get(p.hole), p.col, false)
-		// A soft break: what follows was encoded from column 0.
-		dst = append(dst, '=', '\r', '\n')
-		dst = append(dst, p.after...)
+	b := draftBuilder{holes: holes}
+	c.appendSharedHeaders(&b, m, r.Subject)
+	method, withCalendar := calendarFor(m.Kind)
+	outer, inner := newBoundary(), newBoundary()
+	if withCalendar {
+		b.static("Content-Type: multipart/mixed;\r\n boundary=" + outer + "\r\n\r\n--" + outer + "\r\n")
 	}
-	return dst
-}
-
-// draftKey is everything a draft depends on but the recipient.
-type draftKey struct {
-	kind                                      kind.Message
-	sessionKind                               kind.Session
-	title, description, location, url         string
-	timeLeft                                  string
-	session, starts, ends, prevStart, prevEnd int64
-	version                                   int
-	accessible, soon, hasName                 bool
-}
-
-// drafts keeps the drafts in use, a few sessions' worth.
-type drafts struct {
-	mu    sync.Mutex
-	byKey map[draftKey]*draftEntry
-}
-
-type draftEntry struct {
-	once sync.Once
-	d    *draft
-	err  error
-}
-
-// maxDrafts bounds the cache: drafts of sessions long sent are dropped all
-// at once when it is full.
-const maxDrafts = 256
-
-func (ds *drafts) get(key draftKey, build func() (*draft, error)) (*draft, error) {
-	ds.mu.Lock()
-	if ds.byKey == nil || len(ds.byKey) >= maxDrafts {
-		ds.byKey = map[draftKey]*draftEntry{}
+	b.static("Content-Type: multipart/alternative;\r\n boundary=" + inner + "\r\n\r\n")
+	b.part(inner, "text/plain; charset=UTF-8", r.Text, false)
+	b.part(inner, "text/html; charset=UTF-8", r.HTML, true)
+	b.static("--" + inner + "--\r\n")
+	if withCalendar {
+		ics, err := c.calendar(m, method)
+		if err != nil {
+			return nil, err
+		}
+		b.static("\r\n--" + outer + "\r\nContent-Type: text/calendar; charset=utf-8; method=" + string(method) +
+			"; name=\"invitation.ics\"\r\nContent-Transfer-Encoding: base64\r\n" +
+			"Content-Disposition: attachment; filename=\"invitation.ics\"\r\n\r\n")
+		b.cur = appendBase64(b.cur, ics)
+		b.static("--" + outer + "--\r\n")
 	}
-	e, ok := ds.byKey[key]
-	if !ok {
-		e = &draftEntry{}
-		ds.byKey[key] = e
+	return b.finish(), nil
+}
+
+// check renders the message of the probe recipient and compares it with
+// the draft's parts, the probe put in their holes.
+func (c *Composer) check(m Message, holed templates.Data, r templates.Email) (bool, error) {
+	if strings.Contains(r.Subject, holePrefix) {
+		return false, nil
 	}
-	ds.mu.Unlock()
-	e.once.Do(func() { e.d, e.err = build() })
-	return e.d, e.err
+	d := holed
+	d.Recipient = templates.Recipient{Email: probe.email}
+	if holed.Recipient.Name != "" {
+		d.Recipient.Name = probe.name
+	}
+	d.UnsubscribeURL = c.UnsubscribeURLFor(probe.unsubscribe)
+	if d.ConfirmURL != "" {
+		d.ConfirmURL = c.ConfirmURL(probe.confirm)
+	}
+	want, err := c.cfg.Templates.RenderEmail(m.Kind.Template(), d)
+	if err != nil {
+		return false, err
+	}
+	p := probe
+	p.nameHTML, p.emailHTML = htmlEscape(p.name), htmlEscape(p.email)
+	return want.Subject == r.Subject && want.Text == substitute(r.Text, &p, false) &&
+		want.HTML == substitute(r.HTML, &p, true), nil
+}
+
+// substitute puts v in the holes of a rendered part.
+func substitute(s string, v *recipientValues, html bool) string {
+	first, holes, after := splitHoles(s, html)
+	var b strings.Builder
+	b.WriteString(first)
+	for i, h := range holes {
+		b.WriteString(v.get(h))
+		b.WriteString(after[i])
+	}
+	return b.String()
 }

@@ -1,0 +1,45 @@
+package notify
+
+import "github.com/dinum/rappel/templates"
+
+func (c *Composer) data(m Message) templates.Data {
+	left, soon := templates.Relative(m.Now, m.Session.StartsAt, c.cfg.Location)
+	d := templates.Data{
+		Kind:           m.Kind,
+		Recipient:      m.Recipient,
+		Session:        templates.NewSession(m.Session, c.cfg.Location),
+		TimeLeft:       left,
+		Soon:           soon,
+		UnsubscribeURL: c.UnsubscribeURL(m.SignupID),
+	}
+	if m.PreviousStartsAt != nil {
+		d.PreviousWhen = templates.Span(*m.PreviousStartsAt, m.PreviousEndsAt, c.cfg.Location)
+	}
+	if m.ConfirmToken != "" {
+		d.ConfirmURL = c.ConfirmURL(m.ConfirmToken)
+	}
+	d.ConfirmValidity = c.cfg.ConfirmValidity
+	d.Reminders = c.cfg.Reminders
+	_, d.Calendar = calendarFor(m.Kind)
+	return d
+}
+
+// holeData puts marks in place of the recipient's values.
+func (c *Composer) holeData(d templates.Data, hasName bool) templates.Data {
+	d.Recipient = templates.Recipient{Email: holeMarks[holeEmail]}
+	if hasName {
+		d.Recipient.Name = holeMarks[holeName]
+	}
+	d.UnsubscribeURL = c.UnsubscribeURLFor(holeMarks[holeUnsubscribe])
+	if d.ConfirmURL != "" {
+		d.ConfirmURL = c.ConfirmURL(holeMarks[holeConfirm])
+	}
+	return d
+}
+
+// probe is the recipient a draft is checked with: a name and an address
+// with every character HTML escapes, and tokens of the real alphabet.
+var probe = recipientValues{
+	name: "Zoé D’Arc-O’Neil & Éloïse \"+<>'", email: "zoe.probe+test@example.invalid",
+	unsubscribe: "AAAAAAAAAAc_Sonde-Jeton_0123456789", confirm: "Sonde_Confirmation-abcdefghij0123456789",
+}
