@@ -1,5 +1,7 @@
-// Package token signs and checks the ids carried by the links rappel puts in
-// its emails (unsubscribe, for now). A token is the id and an HMAC of it:
+// Package token makes the three kinds of tokens rappel hands out: the
+// signed ids of the links in its emails (unsubscription), random
+// single-use tokens of which only a hash is kept (confirmation links), and
+// the organisers' API tokens. A signed token is the id and an HMAC of it:
 // unguessable, it reveals no address, needs no storage, and survives a key
 // rotation because every configured key is tried when checking.
 package token

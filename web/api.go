@@ -118,20 +118,15 @@ func (s *Server) apiServerError(w http.ResponseWriter, err error) {
 // storeError answers for an error of the store: what the request did
 // wrong, in French, or a server error.
 func (s *Server) storeError(w http.ResponseWriter, err error) {
+	field, msg, ok := store.Explain(err)
 	var ferr *store.FieldError
 	switch {
-	case errors.As(err, &ferr):
-		apiError(w, http.StatusUnprocessableEntity, ferr.Field, ferr.Message)
-	case errors.Is(err, store.ErrCancelled):
-		apiError(w, http.StatusConflict, "", "la session est annulée")
-	case errors.Is(err, store.ErrSessionClosed):
-		apiError(w, http.StatusConflict, "", "la session est annulée ou déjà commencée : les inscriptions sont closes")
-	case errors.Is(err, store.ErrUnsubscribed):
-		apiError(w, http.StatusConflict, "email", "cette adresse s'est désinscrite de la session : seule la personne peut se réinscrire")
-	case errors.Is(err, store.ErrOptedOut):
-		apiError(w, http.StatusConflict, "email", "cette adresse a demandé à ne plus rien recevoir : seule la personne peut se réinscrire")
-	default:
+	case !ok:
 		s.apiServerError(w, err)
+	case errors.As(err, &ferr):
+		apiError(w, http.StatusUnprocessableEntity, field, msg)
+	default:
+		apiError(w, http.StatusConflict, field, msg)
 	}
 }
 

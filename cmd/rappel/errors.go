@@ -49,14 +49,11 @@ func describe(err error) string {
 		return cerr2.Error()
 	case errors.Is(err, store.ErrSchemaOutdated):
 		return "le schéma de la base n'est pas à jour : lancez d'abord « rappel migrate »"
-	case errors.Is(err, store.ErrCancelled):
-		return "la session est annulée : elle ne peut plus être modifiée"
-	case errors.Is(err, store.ErrSessionClosed):
-		return "la session est annulée ou déjà commencée : les inscriptions sont closes"
-	case errors.Is(err, store.ErrUnsubscribed):
-		return "cette adresse s'est désinscrite de la session : un organisateur ne peut pas la réinscrire"
 	case errors.Is(err, store.ErrUnreachable):
 		return fmt.Sprintf("base de données injoignable (DATABASE_URL) ; détail : %v", rootCause(err))
+	}
+	if _, msg, ok := store.Explain(err); ok {
+		return msg
 	}
 	return fmt.Sprintf("échec : %v", err)
 }
