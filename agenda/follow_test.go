@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dinum/rappel/agenda"
+	"github.com/dinum/rappel/internal/testkit"
 	"github.com/dinum/rappel/store"
 	"github.com/dinum/rappel/store/storetest"
 )
@@ -19,7 +20,7 @@ import (
 // carried out at the next one (scheduler.Periodic runs the readings).
 func TestFollowerFollowsAFeed(t *testing.T) {
 	st, _ := storetest.NewStore(t)
-	loc := paris(t)
+	loc := testkit.Paris(t)
 	day := time.Now().In(loc).AddDate(0, 1, 0)
 	path := filepath.Join(t.TempDir(), "agenda.ics")
 	if err := os.WriteFile(path, []byte(feed(day, false, false)), 0o644); err != nil {

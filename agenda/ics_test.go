@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dinum/rappel/agenda"
+	"github.com/dinum/rappel/internal/testkit"
 	"github.com/dinum/rappel/store"
 	"github.com/dinum/rappel/store/storetest"
 )
@@ -45,7 +46,7 @@ func feed(day time.Time, moved, cancel bool) string {
 func TestImportICS(t *testing.T) {
 	st, _ := storetest.NewStore(t)
 	ctx := context.Background()
-	loc := paris(t)
+	loc := testkit.Paris(t)
 	day := time.Now().In(loc).AddDate(0, 1, 0)
 	importFeed := func(moved, cancel bool) agenda.Report {
 		t.Helper()

@@ -7,18 +7,10 @@ import (
 	"time"
 
 	"github.com/dinum/rappel/agenda"
+	"github.com/dinum/rappel/internal/testkit"
 )
 
 const fixture = "../docs/fixtures/agenda-mois-innovation-2021.md"
-
-func paris(t testing.TB) *time.Location {
-	t.Helper()
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return loc
-}
 
 func readFixture(t testing.TB) []byte {
 	t.Helper()
@@ -81,7 +73,7 @@ var programme = []published{
 func checkPublished(t *testing.T, i int, kind, title, location, url, description string, start time.Time, end *time.Time, accessible bool) {
 	t.Helper()
 	want := programme[i]
-	loc := paris(t)
+	loc := testkit.Paris(t)
 	got := published{kind: kind, title: title, location: location, url: url, accessible: accessible,
 		start: start.In(loc).Format("2006-01-02 15:04")}
 	if end != nil {
@@ -100,7 +92,7 @@ func checkPublished(t *testing.T, i int, kind, title, location, url, description
 }
 
 func TestParseFixture(t *testing.T) {
-	p, err := agenda.ParsePost(readFixture(t), paris(t))
+	p, err := agenda.ParsePost(readFixture(t), testkit.Paris(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +124,7 @@ const header = "---\ntitle: Essais\nevent_start_date: 2026-12-01 00:00:00 +01:00
 // ways they get it wrong: each mistake names its block, and the blocks
 // around it are read all the same.
 func TestParseBlockVariants(t *testing.T) {
-	loc := paris(t)
+	loc := testkit.Paris(t)
 	for _, tc := range []struct {
 		name, block      string
 		start, end, kind string
@@ -199,7 +191,7 @@ func TestParsePostErrors(t *testing.T) {
 		"no year":         "---\ntitle: Essais\n---\n<p><b>[Le mercredi 2/12 de 10h à 11h] [Atelier]</b> <i>Titre</i></p>",
 		"no block":        header + "Rien à l'agenda.\n",
 	} {
-		if _, err := agenda.ParsePost([]byte(post), paris(t)); err == nil {
+		if _, err := agenda.ParsePost([]byte(post), testkit.Paris(t)); err == nil {
 			t.Errorf("%s: no error", name)
 		}
 	}
@@ -211,7 +203,7 @@ func FuzzParsePost(f *testing.F) {
 	f.Add(string(readFixture(f)[strings.Index(string(readFixture(f)), "\n---\n")+5:]))
 	f.Add(`<p><b>[Le mercredi 2/12 de 10 h 30 à 11h] [Atelier] [Thème]</b> <i>Titre</i></p>` + "\n* 77 Av. de Ségur 75015 Paris\n* [Inscriptions](https://example.org/i)\n")
 	f.Add("**[le 31/12 de 23h à 0h] [Webinaire]** *x*")
-	loc := paris(f)
+	loc := testkit.Paris(f)
 	f.Fuzz(func(t *testing.T, body string) {
 		p, err := agenda.ParsePost([]byte(header+body), loc)
 		if err != nil {

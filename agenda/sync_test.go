@@ -7,18 +7,19 @@ import (
 	"time"
 
 	"github.com/dinum/rappel/agenda"
+	"github.com/dinum/rappel/internal/testkit"
 	"github.com/dinum/rappel/store"
 	"github.com/dinum/rappel/store/storetest"
 )
 
 func importPost(t *testing.T, st *store.Store, post string, first time.Time, o agenda.Options) agenda.Report {
 	t.Helper()
-	p, err := agenda.ParsePost([]byte(post), paris(t))
+	p, err := agenda.ParsePost([]byte(post), testkit.Paris(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !first.IsZero() {
-		p.MoveTo(first, paris(t))
+		p.MoveTo(first, testkit.Paris(t))
 	}
 	r, err := agenda.Importer{Store: st}.Import(context.Background(), p, o)
 	if err != nil {

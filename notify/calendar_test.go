@@ -8,7 +8,9 @@ import (
 
 	"github.com/emersion/go-ical"
 
+	"github.com/dinum/rappel/internal/testkit"
 	"github.com/dinum/rappel/notify"
+	"github.com/dinum/rappel/notify/notifytest"
 	"github.com/dinum/rappel/notify/smtptest"
 )
 
@@ -41,7 +43,7 @@ func calendarOf(t *testing.T, c *notify.Composer, m notify.Message) (*ical.Calen
 func TestCalendarAttachment(t *testing.T) {
 	t.Parallel()
 	c := composer(t)
-	loc := paris(t)
+	loc := testkit.Paris(t)
 	m := webinaire(t)
 	m.ScheduleVersion = 1
 	cal, _ := calendarOf(t, c, m)
@@ -128,7 +130,7 @@ func TestCalendarAttachment(t *testing.T) {
 				t.Fatal(err)
 			}
 			start, _ := time.ParseInLocation("2006-01-02T15:04:05", tt.at, zone)
-			zc := composerIn(t, zone)
+			zc := notifytest.Composer(t, zone)
 			dst := m
 			dst.Session.StartsAt, dst.Session.EndsAt = start, nil
 			cal, _ := calendarOf(t, zc, dst)
@@ -184,7 +186,7 @@ func formatOffset(seconds int) string {
 func TestTimezoneAroundTheEventOnly(t *testing.T) {
 	t.Parallel()
 	c := composer(t)
-	loc := paris(t)
+	loc := testkit.Paris(t)
 	components := func(cal *ical.Calendar) int {
 		for _, comp := range cal.Children {
 			if comp.Name == ical.CompTimezone {

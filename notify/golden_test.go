@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dinum/rappel/internal/testkit"
 	"github.com/dinum/rappel/kind"
 	"github.com/dinum/rappel/notify"
 	"github.com/dinum/rappel/notify/smtptest"
@@ -25,7 +26,7 @@ type agendaSession struct {
 }
 
 func agenda(t *testing.T) []agendaSession {
-	loc := paris(t)
+	loc := testkit.Paris(t)
 	at := func(day, hour, minute int) time.Time { return time.Date(2021, 11, day, hour, minute, 0, 0, loc) }
 	span := func(in templates.SessionInput, d time.Duration) templates.SessionInput {
 		end := in.StartsAt.Add(d)

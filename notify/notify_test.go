@@ -2,8 +2,6 @@ package notify_test
 
 import (
 	"context"
-	"net/mail"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,48 +10,21 @@ import (
 
 	"github.com/emersion/go-smtp"
 
+	"github.com/dinum/rappel/internal/testkit"
 	"github.com/dinum/rappel/notify"
+	"github.com/dinum/rappel/notify/notifytest"
 	"github.com/dinum/rappel/notify/smtptest"
 	"github.com/dinum/rappel/templates"
-	"github.com/dinum/rappel/token"
 )
-
-func paris(t testing.TB) *time.Location {
-	t.Helper()
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return loc
-}
 
 func composer(t testing.TB) *notify.Composer {
 	t.Helper()
-	return composerIn(t, paris(t))
-}
-
-func composerIn(t testing.TB, loc *time.Location) *notify.Composer {
-	t.Helper()
-	tpl, err := templates.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, _ := token.NewSigner([][]byte{[]byte(strings.Repeat("k", 32))})
-	from, _ := mail.ParseAddress("DINUM <rappels@example.gouv.fr>")
-	public, _ := url.Parse("https://rappel.example.gouv.fr")
-	c, err := notify.NewComposer(notify.ComposerConfig{
-		From: from, PublicURL: public, UnsubscribeMailto: "desinscription@example.gouv.fr",
-		Location: loc, Templates: tpl, Tokens: signer, Reminders: "la veille et une heure avant", ConfirmValidity: "48 heures",
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return notifytest.Composer(t, testkit.Paris(t))
 }
 
 // webinaire is the fixture agenda's webinaire of 17 November 2021.
 func webinaire(t testing.TB) notify.Message {
-	loc := paris(t)
+	loc := testkit.Paris(t)
 	start := time.Date(2021, 11, 17, 17, 0, 0, 0, loc)
 	end := start.Add(30 * time.Minute)
 	return notify.Message{

@@ -5,20 +5,16 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/mail"
-	"net/url"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/dinum/rappel/notify"
+	"github.com/dinum/rappel/notify/notifytest"
 	"github.com/dinum/rappel/notify/smtptest"
 	"github.com/dinum/rappel/scheduler"
 	"github.com/dinum/rappel/store"
 	"github.com/dinum/rappel/store/storetest"
-	"github.com/dinum/rappel/templates"
-	"github.com/dinum/rappel/token"
 	"github.com/dinum/rappel/when"
 )
 
@@ -90,7 +86,7 @@ func (b *testBundle) startWorker(t *testing.T, o workerOpts) (stop func() time.D
 	s := scheduler.New(scheduler.Config{
 		Reminders: reminders, Location: b.loc, Concurrency: 4, ClaimBatch: 50,
 		ChunkSize: cmp.Or(o.ChunkSize, 20), Lease: o.Lease, Retry: o.Retry,
-	}, st, newComposer(t, b.loc), sender, logger)
+	}, st, notifytest.Composer(t, b.loc), sender, logger)
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx, changes) }()
 	var once sync.Once
@@ -110,22 +106,6 @@ func (b *testBundle) startWorker(t *testing.T, o workerOpts) (stop func() time.D
 	}
 	t.Cleanup(func() { stop() })
 	return stop
-}
-
-func newComposer(t *testing.T, loc *time.Location) *notify.Composer {
-	t.Helper()
-	tpl, err := templates.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, _ := token.NewSigner([][]byte{[]byte(strings.Repeat("k", 32))})
-	from, _ := mail.ParseAddress("DINUM <rappels@example.gouv.fr>")
-	public, _ := url.Parse("https://rappel.example.gouv.fr")
-	c, err := notify.NewComposer(notify.ComposerConfig{From: from, PublicURL: public, Location: loc, Templates: tpl, Tokens: signer})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
 }
 
 func (b *testBundle) session(t *testing.T, start time.Time) store.Session {
@@ -183,18 +163,6 @@ func (b *testBundle) deliveries(t *testing.T, sessionID int64) map[string]int {
 		out[key]++
 	}
 	return out
-}
-
-// waitFor polls cond until it holds or the timeout passes.
-func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("still not %s after %s", what, timeout)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 func emails(n int, domain string) []string {

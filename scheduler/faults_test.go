@@ -8,6 +8,7 @@ import (
 
 	"github.com/emersion/go-smtp"
 
+	"github.com/dinum/rappel/internal/testkit"
 	"github.com/dinum/rappel/notify/smtptest"
 	"github.com/dinum/rappel/scheduler"
 	"github.com/dinum/rappel/store"
@@ -67,7 +68,7 @@ func TestTemporaryAndPermanentFailures(t *testing.T) {
 	b.subscribeMany(t, s.ID, append(addrs, "inconnu@example.gouv.fr"))
 	b.startWorker(t, workerOpts{Retry: fastRetry})
 
-	waitFor(t, 30*time.Second, "delivered", func() bool { return len(countBy(b.smtp.Messages())) == 60 })
+	testkit.WaitFor(t, 30*time.Second, "delivered", func() bool { return len(countBy(b.smtp.Messages())) == 60 })
 	time.Sleep(time.Second)
 	counts := countBy(b.smtp.Messages())
 	dropped := b.smtp.Dropped()
@@ -119,7 +120,7 @@ func TestSMTPDownThenUp(t *testing.T) {
 		t.Fatalf("while the relay is down: %v", got)
 	}
 	b.smtp.Restart()
-	waitFor(t, 40*time.Second, "delivered", func() bool { return len(b.smtp.Messages()) >= 40 })
+	testkit.WaitFor(t, 40*time.Second, "delivered", func() bool { return len(b.smtp.Messages()) >= 40 })
 	time.Sleep(time.Second)
 	if n, u := len(b.smtp.Messages()), len(countBy(b.smtp.Messages())); n != 40 || u != 40 {
 		t.Errorf("%d messages to %d recipients, want 40 to 40", n, u)
@@ -155,7 +156,7 @@ func TestPostgresRestart(t *testing.T) {
 	s := b.session(t, time.Now().Add(time.Hour+4*time.Second))
 	b.subscribe(t, s.ID, "pendant@example.gouv.fr")
 	b.startWorker(t, workerOpts{})
-	waitFor(t, 10*time.Second, "planned", func() bool { return b.deliveries(t, s.ID)["h1 pending"] == 1 })
+	testkit.WaitFor(t, 10*time.Second, "planned", func() bool { return b.deliveries(t, s.ID)["h1 pending"] == 1 })
 
 	cluster.Stop()
 	time.Sleep(6 * time.Second) // the H-1 falls due while the database is down
@@ -187,7 +188,7 @@ func TestGracefulStop(t *testing.T) {
 	s := b.session(t, time.Now().Add(time.Hour+2*time.Second))
 	b.subscribeMany(t, s.ID, emails(200, "example.gouv.fr"))
 	stop := b.startWorker(t, workerOpts{})
-	waitFor(t, 20*time.Second, "sending", func() bool { return len(b.smtp.Messages()) >= 40 })
+	testkit.WaitFor(t, 20*time.Second, "sending", func() bool { return len(b.smtp.Messages()) >= 40 })
 	if took := stop(); took > 10*time.Second {
 		t.Errorf("stop took %s", took)
 	}
@@ -199,7 +200,7 @@ func TestGracefulStop(t *testing.T) {
 		t.Errorf("after the stop, %v recorded for %d accepted", got, sentBefore)
 	}
 	b.startWorker(t, workerOpts{})
-	waitFor(t, 30*time.Second, "all sent", func() bool { return len(b.smtp.Messages()) >= 200 })
+	testkit.WaitFor(t, 30*time.Second, "all sent", func() bool { return len(b.smtp.Messages()) >= 200 })
 	time.Sleep(500 * time.Millisecond)
 	if n, u := len(b.smtp.Messages()), len(countBy(b.smtp.Messages())); n != 200 || u != 200 {
 		t.Errorf("%d messages to %d recipients, want 200 to 200", n, u)
@@ -217,7 +218,7 @@ func TestSlowReplicaKeepsItsClaim(t *testing.T) {
 	opts := workerOpts{Lease: time.Second, ChunkSize: 120}
 	b.startWorker(t, opts)
 	b.startWorker(t, opts)
-	waitFor(t, 30*time.Second, "all sent", func() bool { return len(b.smtp.Messages()) >= 120 })
+	testkit.WaitFor(t, 30*time.Second, "all sent", func() bool { return len(b.smtp.Messages()) >= 120 })
 	time.Sleep(2 * time.Second)
 	if n, u := len(b.smtp.Messages()), len(countBy(b.smtp.Messages())); n != 120 || u != 120 {
 		t.Errorf("%d messages to %d recipients, want 120 to 120", n, u)
@@ -231,7 +232,7 @@ func changeDuringBatch(t *testing.T, b *testBundle, change func(s store.Session)
 	s := b.session(t, time.Now().Add(time.Hour+2*time.Second))
 	b.subscribeMany(t, s.ID, emails(300, "example.gouv.fr"))
 	b.startWorker(t, workerOpts{})
-	waitFor(t, 20*time.Second, "sending", func() bool { return len(b.smtp.Messages()) >= 50 })
+	testkit.WaitFor(t, 20*time.Second, "sending", func() bool { return len(b.smtp.Messages()) >= 50 })
 	change(s)
 	return s, time.Now()
 }
@@ -264,7 +265,7 @@ func TestCancelDuringBatch(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	waitFor(t, 60*time.Second, "notices sent", func() bool { return b.deliveries(t, s.ID)["cancellation sent"] == 300 })
+	testkit.WaitFor(t, 60*time.Second, "notices sent", func() bool { return b.deliveries(t, s.ID)["cancellation sent"] == 300 })
 	time.Sleep(500 * time.Millisecond)
 	sent, late := h1After(t, b.smtp.Messages(), committed)
 	if late != 0 {
@@ -291,7 +292,7 @@ func TestRescheduleDuringBatch(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	waitFor(t, 60*time.Second, "notices sent", func() bool { return b.deliveries(t, s.ID)["reschedule sent"] == 300 })
+	testkit.WaitFor(t, 60*time.Second, "notices sent", func() bool { return b.deliveries(t, s.ID)["reschedule sent"] == 300 })
 	time.Sleep(500 * time.Millisecond)
 	sent, late := h1After(t, b.smtp.Messages(), committed)
 	if late != 0 {

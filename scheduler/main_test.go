@@ -3,9 +3,9 @@ package scheduler_test
 import (
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/dinum/rappel/internal/testkit"
 )
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	testkit.CheckLeaks(m)
 }

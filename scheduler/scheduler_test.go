@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dinum/rappel/internal/testkit"
 	"github.com/dinum/rappel/notify/smtptest"
 	"github.com/dinum/rappel/store"
 	"github.com/dinum/rappel/token"
@@ -104,7 +105,7 @@ func TestCancelledAndUnsubscribedGetNothing(t *testing.T) {
 	b.subscribe(t, cancelled.ID, "annule@example.gouv.fr")
 	b.startWorker(t, workerOpts{})
 	// Once planned, the deliveries are dropped by the changes.
-	waitFor(t, 10*time.Second, "planned", func() bool {
+	testkit.WaitFor(t, 10*time.Second, "planned", func() bool {
 		return b.deliveries(t, open.ID)["h1 pending"] == 2 && b.deliveries(t, cancelled.ID)["h1 pending"] == 1
 	})
 	if _, _, err := b.st.Unsubscribe(b.ctx, gone.ID); err != nil {
@@ -295,7 +296,7 @@ func TestPlanAcrossDSTChanges(t *testing.T) {
 	}
 	b.startWorker(t, workerOpts{})
 	for id, gap := range want {
-		waitFor(t, 10*time.Second, "planned", func() bool { return b.deliveries(t, id)["j1 pending"] == 1 })
+		testkit.WaitFor(t, 10*time.Second, "planned", func() bool { return b.deliveries(t, id)["j1 pending"] == 1 })
 		s, _ := b.st.SessionByID(b.ctx, id)
 		rows, _ := b.st.SessionDeliveries(b.ctx, id)
 		for _, r := range rows {
@@ -341,7 +342,7 @@ func TestDoubleOptInMessages(t *testing.T) {
 	if pa.Header.Get("X-Rappel-Kind") != "confirmed" || pa.Parts["text/calendar"] == "" || !strings.Contains(pa.Parts["text/plain"], "est confirmée") {
 		t.Errorf("acknowledgement: %s\n%s", pa.Header.Get("X-Rappel-Kind"), pa.Parts["text/plain"])
 	}
-	waitFor(t, 10*time.Second, "planned", func() bool { return b.deliveries(t, s.ID)["j1 pending"] == 1 })
+	testkit.WaitFor(t, 10*time.Second, "planned", func() bool { return b.deliveries(t, s.ID)["j1 pending"] == 1 })
 }
 
 // TestRetentionJob: the worker's maintenance deletes, at start and every
@@ -357,7 +358,7 @@ func TestRetentionJob(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.startWorker(t, workerOpts{})
-	waitFor(t, 10*time.Second, "purged", func() bool {
+	testkit.WaitFor(t, 10*time.Second, "purged", func() bool {
 		gs, _ := b.st.Signups(b.ctx, old.ID)
 		return len(gs) == 0
 	})

@@ -5,17 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dinum/rappel/internal/testkit"
 	"github.com/dinum/rappel/kind"
 )
-
-func paris(t *testing.T) *time.Location {
-	t.Helper()
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return loc
-}
 
 // visible shows the non-breaking spaces, so that expectations can be read.
 func visible(s string) string {
@@ -24,7 +16,7 @@ func visible(s string) string {
 
 func TestClockAndDay(t *testing.T) {
 	t.Parallel()
-	loc := paris(t)
+	loc := testkit.Paris(t)
 	for _, tt := range []struct {
 		at, clock, day string
 	}{
@@ -51,7 +43,7 @@ func TestClockAndDay(t *testing.T) {
 
 func TestSpan(t *testing.T) {
 	t.Parallel()
-	loc := paris(t)
+	loc := testkit.Paris(t)
 	at := func(s string) *time.Time {
 		v, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
 		if err != nil {
@@ -91,7 +83,7 @@ func TestSpan(t *testing.T) {
 
 func TestRelative(t *testing.T) {
 	t.Parallel()
-	loc := paris(t)
+	loc := testkit.Paris(t)
 	start := time.Date(2021, 11, 17, 17, 0, 0, 0, loc)
 	for _, tt := range []struct {
 		before time.Duration

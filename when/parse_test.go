@@ -3,11 +3,13 @@ package when
 import (
 	"testing"
 	"time"
+
+	"github.com/dinum/rappel/internal/testkit"
 )
 
 func TestParseWhen(t *testing.T) {
 	t.Parallel()
-	loc := paris(t)
+	loc := testkit.Paris(t)
 	for in, want := range map[string]string{
 		"2021-11-17T17:00":          "2021-11-17T16:00:00Z",
 		"2021-11-17 17:00":          "2021-11-17T16:00:00Z",

@@ -3,16 +3,9 @@ package when
 import (
 	"testing"
 	"time"
-)
 
-func paris(t *testing.T) *time.Location {
-	t.Helper()
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return loc
-}
+	"github.com/dinum/rappel/internal/testkit"
+)
 
 func TestParseReminders(t *testing.T) {
 	t.Parallel()
@@ -77,7 +70,7 @@ func TestParseReminders(t *testing.T) {
 // of 2026-10-25 and 2027-03-28 in Paris.
 func TestDueAt(t *testing.T) {
 	t.Parallel()
-	loc := paris(t)
+	loc := testkit.Paris(t)
 	day, _ := ParseReminder("1d")
 	hour, _ := ParseReminder("1h")
 	at := func(s string) time.Time {
@@ -134,7 +127,7 @@ func TestDueAt(t *testing.T) {
 // TestWallClockAmbiguous checks the times a DST change skips or repeats.
 func TestWallClockAmbiguous(t *testing.T) {
 	t.Parallel()
-	loc := paris(t)
+	loc := testkit.Paris(t)
 
 	t.Run("RepeatedHourTakesFirst", func(t *testing.T) {
 		t.Parallel()

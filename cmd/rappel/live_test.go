@@ -28,26 +28,11 @@ func startLive(t *testing.T, extraEnv ...string) *liveService {
 	t.Helper()
 	b := setup(t)
 	srv := smtptest.Start(t, smtptest.Options{})
-	addr := freeAddr(t)
-	b.env = append(b.env, serviceEnv(t, addr)...)
+	b.env = append(b.env, serviceEnv(t, freeAddr(t))...)
 	b.env = append(b.env, "SMTP_HOST="+srv.Host, "SMTP_PORT="+strconv.Itoa(srv.Port), "SMTP_TLS=none")
 	b.env = append(b.env, extraEnv...)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan result, 1)
-	go func() { done <- b.runCtx(t, ctx, "", "run") }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case r := <-done:
-			if r.code != 0 {
-				t.Errorf("run exited %d: %s", r.code, r.stderr)
-			}
-		case <-time.After(20 * time.Second):
-			t.Error("run did not stop")
-		}
-	})
-	waitHTTP(t, "http://"+addr+"/readyz", 200)
-	return &liveService{b: b, base: "http://" + addr, smtp: srv}
+	base, _ := b.serve(t)
+	return &liveService{b: b, base: base, smtp: srv}
 }
 
 // token creates an organiser's API token with the command line.

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dinum/rappel/internal/testkit"
 	"github.com/dinum/rappel/notify/smtptest"
 )
 
@@ -96,7 +97,7 @@ func TestPlanForecastsWhatTheWorkerDoes(t *testing.T) {
 		t.Helper()
 		_, stop := b.serve(t)
 		done := map[string]map[string]string{}
-		waitUntil(t, 30*time.Second, "messages decided", func() bool {
+		testkit.WaitFor(t, 30*time.Second, "messages decided", func() bool {
 			for id, forecast := range forecasts {
 				done[id] = deliveryOutcomes(b.ok(t, "deliveries", "--session", id))
 				for k, want := range forecast {
@@ -132,7 +133,7 @@ func TestPlanForecastsWhatTheWorkerDoes(t *testing.T) {
 	// then moves 20 s later, less than the offset: it is not sent again.
 	id := sessions["deja-envoi"]
 	_, stop := b.serve(t)
-	waitUntil(t, 60*time.Second, "first reminder sent", func() bool {
+	testkit.WaitFor(t, 60*time.Second, "first reminder sent", func() bool {
 		return strings.Contains(b.ok(t, "deliveries", "--session", id), "envoyé le")
 	})
 	stop()

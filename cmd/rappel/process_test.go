@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dinum/rappel/internal/testkit"
 	"github.com/dinum/rappel/notify/smtptest"
 )
 
@@ -97,17 +98,6 @@ func (p *process) stop(t *testing.T) (error, time.Duration) {
 	}
 }
 
-func waitUntil(t *testing.T, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("still not %s after %s", what, timeout)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 func uniqueRecipients(msgs []smtptest.Message) map[string]int {
 	out := map[string]int{}
 	for _, m := range msgs {
@@ -158,12 +148,12 @@ func TestKillOneOfThreeWorkers(t *testing.T) {
 	for i := 1; i <= 3; i++ {
 		procs = append(procs, startProcess(t, append(env, fmt.Sprintf("SMTP_HELO=worker-%d", i)), "run", "--only", "worker"))
 	}
-	waitUntil(t, 30*time.Second, "sending", func() bool { return len(srv.Messages()) >= 300 })
+	testkit.WaitFor(t, 30*time.Second, "sending", func() bool { return len(srv.Messages()) >= 300 })
 	killedAt := time.Now()
 	if err := procs[0].cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
-	waitUntil(t, 60*time.Second, "delivered to everyone", func() bool { return len(uniqueRecipients(srv.Messages())) >= total })
+	testkit.WaitFor(t, 60*time.Second, "delivered to everyone", func() bool { return len(uniqueRecipients(srv.Messages())) >= total })
 	time.Sleep(time.Second)
 	for _, p := range procs[1:] {
 		if err, _ := p.stop(t); err != nil {
@@ -212,7 +202,7 @@ func TestSIGTERMDuringBatch(t *testing.T) {
 	signUpMany(t, b, total, 5*time.Second)
 	env := workerEnv(b, srv)
 	first := startProcess(t, env, "run", "--only", "worker")
-	waitUntil(t, 30*time.Second, "sending", func() bool { return len(srv.Messages()) >= 100 })
+	testkit.WaitFor(t, 30*time.Second, "sending", func() bool { return len(srv.Messages()) >= 100 })
 	err, took := first.stop(t)
 	if err != nil || took > 10*time.Second {
 		t.Errorf("exit after SIGTERM: %v after %s; want 0 within 10 s", err, took)
@@ -222,7 +212,7 @@ func TestSIGTERMDuringBatch(t *testing.T) {
 		t.Fatalf("all sent before SIGTERM: the test proves nothing")
 	}
 	second := startProcess(t, env, "run", "--only", "worker")
-	waitUntil(t, 30*time.Second, "all sent", func() bool { return len(srv.Messages()) >= total })
+	testkit.WaitFor(t, 30*time.Second, "all sent", func() bool { return len(srv.Messages()) >= total })
 	time.Sleep(time.Second)
 	if err, _ := second.stop(t); err != nil {
 		t.Errorf("second worker exit: %v", err)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/emersion/go-smtp"
 
+	"github.com/dinum/rappel/internal/testkit"
 	"github.com/dinum/rappel/notify/smtptest"
 )
 
@@ -103,7 +104,7 @@ func TestRunOverSMTP(t *testing.T) {
 
 	var out string
 	// Both outcomes are recorded, each in its own batch.
-	waitUntil(t, 10*time.Second, "outcomes recorded", func() bool {
+	testkit.WaitFor(t, 10*time.Second, "outcomes recorded", func() bool {
 		out = b.ok(t, "deliveries", "--session", id)
 		return strings.Contains(out, "1 en échec") && strings.Contains(out, "1 envoyé(s)")
 	})

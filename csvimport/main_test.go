@@ -1,0 +1,11 @@
+package csvimport
+
+import (
+	"testing"
+
+	"github.com/dinum/rappel/internal/testkit"
+)
+
+func TestMain(m *testing.M) {
+	testkit.CheckLeaks(m)
+}
