@@ -156,3 +156,18 @@ func compareGolden(t *testing.T, name, got string) {
 		t.Errorf("%s differs from its golden file:\n--- want\n%s\n--- got\n%s", name, want, strings.TrimSpace(got))
 	}
 }
+
+// TestEveryKindHasGoldens: a message kind added to kind's tables without
+// its golden files (and so without a reader's look at them) fails here.
+func TestEveryKindHasGoldens(t *testing.T) {
+	t.Parallel()
+	covered := map[string]bool{}
+	for _, k := range goldenKinds {
+		covered[kind.Message(k.kind).Template()] = true
+	}
+	for _, name := range kind.Templates() {
+		if !covered[name] {
+			t.Errorf("the messages of template %s have no golden files: add them to goldenKinds", name)
+		}
+	}
+}
