@@ -29,10 +29,13 @@ type Entry struct {
 	Title       string
 	Description string
 	Location    string
-	URL         string
-	Start       time.Time
-	End         *time.Time
-	Accessible  bool
+	// JoinURL is where one joins online, PageURL the event's page (where
+	// a programme says to register): only the first makes it online.
+	JoinURL    string
+	PageURL    string
+	Start      time.Time
+	End        *time.Time
+	Accessible bool
 	// Cancelled is set by a feed's STATUS:CANCELLED.
 	Cancelled bool
 }

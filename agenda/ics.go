@@ -30,7 +30,8 @@ var summaryKind = regexp.MustCompile(`^\s*(?:\[([^\]]+)\]|([^:\[]{3,40}?)\s*:)\s
 // ParseICS reads an iCalendar feed: one session per VEVENT, keyed by its
 // UID, in loc unless its times name their zone. The kind comes from the
 // event's CATEGORIES, else from its SUMMARY ("[Atelier] Titre"), else is
-// defaultKind; STATUS:CANCELLED marks the session cancelled.
+// defaultKind; STATUS:CANCELLED marks the session cancelled. URL is the
+// event's page, CONFERENCE the link to join.
 func ParseICS(r io.Reader, source string, loc *time.Location, defaultKind string) (Programme, error) {
 	cal, err := ics.ParseCalendar(io.LimitReader(r, 16<<20))
 	if err != nil {
@@ -102,7 +103,10 @@ func readEvent(ev *ics.VEvent, loc *time.Location, defaultKind string) (Entry, e
 	}
 	e.Description = prop(ics.ComponentPropertyDescription)
 	e.Location = prop(ics.ComponentPropertyLocation)
-	e.URL = prop(ics.ComponentPropertyUrl)
+	// URL is the event's page (RFC 5545); a way to join comes only from
+	// a CONFERENCE (RFC 7986), as video services write it.
+	e.PageURL = prop(ics.ComponentPropertyUrl)
+	e.JoinURL = prop(ics.ComponentProperty("CONFERENCE"))
 	e.Cancelled = strings.EqualFold(prop(ics.ComponentPropertyStatus), string(ics.ObjectStatusCancelled))
 	e.Accessible = strings.Contains(strings.ToLower(e.Description+" "+e.Location), "mobilité réduite")
 	return e, nil

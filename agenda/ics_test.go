@@ -84,7 +84,7 @@ func TestImportICS(t *testing.T) {
 		s := c.Session
 		ids[i] = s.ID
 		w := want[i]
-		if string(s.Kind) != w.kind || s.Title != w.title || s.Location != w.location || s.URL != w.url || s.Accessible != w.accessible ||
+		if string(s.Kind) != w.kind || s.Title != w.title || s.Location != w.location || s.PageURL != w.url || s.Accessible != w.accessible ||
 			!s.StartsAt.Equal(w.start) || s.EndsAt == nil || !s.EndsAt.Equal(w.end) {
 			t.Errorf("event %d: %+v, want %+v", i+1, s, w)
 		}

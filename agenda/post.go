@@ -312,13 +312,14 @@ func readBody(e *Entry, lines []string, themes []string) {
 		}
 	}
 	// A session also held remotely says so in its description (the bullet
-	// is kept); the messages say "et en ligne" from its link.
+	// is kept). A post gives where to register, never where to join: its
+	// link is the event's page, and makes no session online.
 	e.Location = strings.Join(place, ", ")
-	e.URL = registrationLink(links)
+	e.PageURL = registrationLink(links)
 }
 
 // registrationLink is the link whose label speaks of registration, else
-// the first.
+// the first: the event's page.
 func registrationLink(links [][2]string) string {
 	for _, l := range links {
 		if strings.Contains(fold(l[0]), "inscription") {

@@ -107,7 +107,7 @@ func TestParseFixture(t *testing.T) {
 	}
 	keys := map[string]bool{}
 	for i, e := range p.Entries {
-		checkPublished(t, i, string(e.Kind), e.Title, e.Location, e.URL, e.Description, e.Start, e.End, e.Accessible)
+		checkPublished(t, i, string(e.Kind), e.Title, e.Location, e.PageURL, e.Description, e.Start, e.End, e.Accessible)
 		if keys[e.Key] {
 			t.Errorf("session %d: key %q used twice", i+1, e.Key)
 		}

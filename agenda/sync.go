@@ -249,7 +249,8 @@ func diff(e *Entry, s store.Session) []string {
 	add(e.Title != s.Title, "titre")
 	add(e.Description != s.Description, "description")
 	add(e.Location != s.Location, "lieu")
-	add(e.URL != s.URL, "lien")
+	add(e.JoinURL != s.JoinURL, "lien pour rejoindre")
+	add(e.PageURL != s.PageURL, "page de l'événement")
 	add(!e.Start.Equal(s.StartsAt), "début")
 	add(e.End != nil && (s.EndsAt == nil || !e.End.Equal(*s.EndsAt)), "fin")
 	add(e.Accessible != s.Accessible, "accessibilité")
@@ -258,7 +259,7 @@ func diff(e *Entry, s store.Session) []string {
 
 func (im Importer) params(e *Entry) store.SessionParams {
 	return store.SessionParams{
-		Kind: e.Kind, Title: e.Title, Description: e.Description, Location: e.Location, URL: e.URL,
+		Kind: e.Kind, Title: e.Title, Description: e.Description, Location: e.Location, JoinURL: e.JoinURL, PageURL: e.PageURL,
 		StartsAt: e.Start, EndsAt: e.End, Accessible: e.Accessible, OrganiserID: im.OrganiserID,
 	}
 }
@@ -281,7 +282,7 @@ func (im Importer) apply(ctx context.Context, source string, c Change) (Change, 
 			e := c.Entry
 			c.Session, _, err = im.Store.UpdateSession(ctx, c.Session.ID, store.SessionChanges{
 				Kind: &e.Kind, Title: &e.Title, Description: &e.Description, Location: &e.Location,
-				URL: &e.URL, StartsAt: &e.Start, EndsAt: e.End, Accessible: &e.Accessible,
+				JoinURL: &e.JoinURL, PageURL: &e.PageURL, StartsAt: &e.Start, EndsAt: e.End, Accessible: &e.Accessible,
 			})
 		}
 	case Cancel:

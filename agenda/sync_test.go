@@ -51,7 +51,7 @@ func TestImportFixture(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		checkPublished(t, i, string(s.Kind), s.Title, s.Location, s.URL, s.Description, s.StartsAt, s.EndsAt, s.Accessible)
+		checkPublished(t, i, string(s.Kind), s.Title, s.Location, s.PageURL, s.Description, s.StartsAt, s.EndsAt, s.Accessible)
 		if s.AgendaSource == nil || *s.AgendaSource != "Mois de l’innovation publique édition 2021" {
 			t.Errorf("session %d: agenda source %v", s.ID, s.AgendaSource)
 		}
@@ -121,8 +121,8 @@ func TestReimportChanges(t *testing.T) {
 		case c.Action == agenda.Reschedule:
 			t.Errorf("session %d rescheduled", c.Session.ID)
 		case c.Action == agenda.Update:
-			if c.Session.ID != ids[4] || strings.Join(c.Fields, ",") != "lien" || !strings.HasSuffix(c.Session.URL, "accessibilite-2/") {
-				t.Errorf("update of session %d: %v, URL %s", c.Session.ID, c.Fields, c.Session.URL)
+			if c.Session.ID != ids[4] || strings.Join(c.Fields, ",") != "page de l'événement" || !strings.HasSuffix(c.Session.PageURL, "accessibilite-2/") {
+				t.Errorf("update of session %d: %v, URL %s", c.Session.ID, c.Fields, c.Session.PageURL)
 			}
 		case c.Action == agenda.Missing:
 			if c.Session.ID != ids[12] || c.Session.Status != store.SessionScheduled {

@@ -179,7 +179,7 @@ func renderAll(b *testing.B, n int) []*notify.Email {
 			DeliveryID: int64(i + 1), Kind: "h1", SignupID: int64(i + 1),
 			Recipient: templates.Recipient{Name: a.Name, Email: a.Email},
 			Session: templates.SessionInput{ID: 1, Kind: p.Kind, Title: p.Title, Description: p.Description,
-				URL: p.URL, StartsAt: p.StartsAt, EndsAt: p.EndsAt},
+				JoinURL: p.JoinURL, StartsAt: p.StartsAt, EndsAt: p.EndsAt},
 			Now: start.Add(-time.Hour), ScheduleVersion: 1,
 		})
 		if err != nil {

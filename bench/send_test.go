@@ -152,7 +152,7 @@ func benchSession(start time.Time) store.SessionParams {
 		Title: "La sobriété numérique dans les services de l’État",
 		Description: "Un webinaire ouvert à tous les agents du ministère : les gestes qui comptent, " +
 			"les outils pour mesurer l’empreinte d’un service, et vos questions.",
-		URL:      "https://webinaire.numerique.gouv.fr/sobriete",
+		JoinURL:  "https://webinaire.numerique.gouv.fr/sobriete",
 		StartsAt: start,
 		EndsAt:   &end,
 	}

@@ -31,8 +31,10 @@ type Config struct {
 	SMTPHELO        string
 	SMTPCAFile      string
 
-	MailFrom          *mail.Address
-	TemplatesDir      string
+	MailFrom     *mail.Address
+	TemplatesDir string
+	// MailReplyTo answers the replies about sessions that name no contact.
+	MailReplyTo       *mail.Address
 	MailOutboxDir     string
 	UnsubscribeMailto string
 	PublicURL         *url.URL

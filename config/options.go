@@ -55,6 +55,15 @@ var options = []option{
 		parse: func(c *Config, v string) error { c.SMTPCAFile = v; return checkReadable(v) }},
 	{name: "MAIL_FROM", doc: "expéditeur, par exemple « DINUM <rappels@example.gouv.fr> »",
 		parse: parseFrom},
+	{name: "MAIL_REPLY_TO", doc: "à qui vont les réponses aux messages d'une session sans contact (ni le sien ni celui de son organisateur), par exemple « Équipe du Mois de l'innovation <contact@example.gouv.fr> »",
+		parse: func(c *Config, v string) error {
+			a, err := mail.ParseAddress(v)
+			if err != nil || !strings.Contains(a.Address, "@") {
+				return fmt.Errorf("« %s » : adresse invalide (exemple : Équipe <contact@example.gouv.fr>)", v)
+			}
+			c.MailReplyTo = a
+			return nil
+		}},
 	{name: "MAIL_OUTBOX_DIR", doc: "dossier où écrire les messages (.eml) au lieu de les envoyer",
 		parse: func(c *Config, v string) error { c.MailOutboxDir = v; return nil }},
 	{name: "LIST_UNSUBSCRIBE_MAILTO", doc: "adresse de désinscription par courriel (facultative)",

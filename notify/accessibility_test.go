@@ -39,7 +39,8 @@ func TestAccessibleHTML(t *testing.T) {
 			if len(label) < 10 || label == "ici" || strings.Contains(label, "cliquez") {
 				t.Errorf("%s: link text %q says nothing out of context", k.kind, label)
 			}
-			if !strings.Contains(text, strings.ReplaceAll(m[1], "&amp;", "&")) {
+			// A mail link is written as its address in the text part.
+			if !strings.Contains(text, strings.TrimPrefix(strings.ReplaceAll(m[1], "&amp;", "&"), "mailto:")) {
 				t.Errorf("%s: the text part lacks the link %s", k.kind, m[1])
 			}
 		}

@@ -3,6 +3,7 @@ package notify
 import (
 	"bytes"
 	"fmt"
+	"net/mail"
 	"strings"
 	"time"
 
@@ -32,7 +33,7 @@ func calendarFor(k kind.Message) (ics.Method, bool) {
 // more to cancel), times in the configured zone with its VTIMEZONE, so that
 // calendar applications update the event rather than add another.
 func (c *Composer) calendar(m Message, method ics.Method) ([]byte, error) {
-	loc := c.cfg.Location
+	loc := c.zone(m.Session)
 	cal := ics.NewCalendarFor("DINUM//rappel//FR")
 	cal.SetMethod(method)
 	cal.SetProductId("-//DINUM//rappel//FR")
@@ -55,14 +56,18 @@ func (c *Composer) calendar(m Message, method ics.Method) ([]byte, error) {
 	ev.SetProperty(ics.ComponentPropertyDtStart, start.Format(localFormat), ics.WithTZID(loc.String()))
 	ev.SetProperty(ics.ComponentPropertyDtEnd, end.Format(localFormat), ics.WithTZID(loc.String()))
 	ev.SetSummary(m.Session.Title)
-	if d := eventDescription(m); d != "" {
+	if d := c.eventDescription(m); d != "" {
 		ev.SetDescription(d)
 	}
-	ev.SetLocation(eventLocation(m))
-	if m.Session.URL != "" {
-		ev.SetURL(m.Session.URL)
+	if m.Session.Location != "" {
+		ev.SetLocation(m.Session.Location) // the address alone: a map finds it
 	}
-	ev.SetOrganizer("mailto:"+c.cfg.From.Address, ics.WithCN(organizerName(c)))
+	if m.Session.PageURL != "" {
+		ev.SetURL(m.Session.PageURL)
+	}
+	if r := c.replyTo(m.Session); r != nil {
+		ev.SetOrganizer("mailto:"+r.Address, ics.WithCN(cmpOr(r.Name, r.Address)))
+	}
 	var buf bytes.Buffer
 	if err := cal.SerializeTo(&buf); err != nil {
 		return nil, fmt.Errorf("build calendar of session %d: %w", m.Session.ID, err)
@@ -70,13 +75,18 @@ func (c *Composer) calendar(m Message, method ics.Method) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func eventDescription(m Message) string {
+// eventDescription is what a calendar shows of the event: its
+// description, how to join, whom to write to, and the place's access.
+func (c *Composer) eventDescription(m Message) string {
 	parts := []string{}
 	if m.Session.Description != "" {
 		parts = append(parts, m.Session.Description)
 	}
-	if m.Session.URL != "" {
-		parts = append(parts, "Pour rejoindre : "+m.Session.URL)
+	if m.Session.JoinURL != "" {
+		parts = append(parts, "Pour rejoindre en ligne\u00a0: "+m.Session.JoinURL)
+	}
+	if r := c.replyTo(m.Session); r != nil {
+		parts = append(parts, "Une question\u202f? Écrivez à "+contactWords(r))
 	}
 	if m.Session.Accessible {
 		parts = append(parts, "Le lieu est accessible aux personnes à mobilité réduite.")
@@ -84,21 +94,27 @@ func eventDescription(m Message) string {
 	return strings.Join(parts, "\n\n")
 }
 
-func eventLocation(m Message) string {
-	switch {
-	case m.Session.Location != "" && m.Session.URL != "":
-		return m.Session.Location + ", et en ligne"
-	case m.Session.Location != "":
-		return m.Session.Location
+// calendarFileName names the attachment after what it does.
+func calendarFileName(k kind.Message) string {
+	if k == kind.Cancellation {
+		return "annulation.ics"
 	}
-	return "En ligne"
+	return "invitation.ics"
 }
 
-func organizerName(c *Composer) string {
-	if c.cfg.From.Name != "" {
-		return c.cfg.From.Name
+// contactWords writes a contact for a reader: « Nom (adresse) ».
+func contactWords(a *mail.Address) string {
+	if a.Name == "" {
+		return a.Address
 	}
-	return c.cfg.From.Address
+	return a.Name + " (" + a.Address + ")"
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 // vtimezone describes loc around an event from Go's own zone database, for

@@ -75,8 +75,13 @@ func TestCalendarAttachment(t *testing.T) {
 	if end, _ := ev.DateTimeEnd(nil); !end.Equal(start.Add(30 * time.Minute)) {
 		t.Errorf("DTEND = %s", end)
 	}
-	if loc := ev.Props.Get(ical.PropLocation).Value; loc != "En ligne" {
-		t.Errorf("LOCATION = %s", loc)
+	// An online session has no place: LOCATION holds an address only, and
+	// the link to join is in the description.
+	if loc := ev.Props.Get(ical.PropLocation); loc != nil {
+		t.Errorf("LOCATION = %s for a session online", loc.Value)
+	}
+	if d, _ := ev.Props.Text(ical.PropDescription); !strings.Contains(d, "Pour rejoindre en ligne\u00a0: https://webinaire.numerique.gouv.fr/") {
+		t.Errorf("DESCRIPTION lacks the link to join: %q", d)
 	}
 	if u := ev.Props.Get(ical.PropURL).Value; !strings.HasPrefix(u, "https://app.livestorm.co/") {
 		t.Errorf("URL = %s", u)

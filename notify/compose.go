@@ -32,10 +32,10 @@ func (c *Composer) Compose(m Message) (*Email, error) {
 // key is what the draft of m depends on.
 func (c *Composer) key(m Message) draftKey {
 	s := m.Session
-	left, soon := templates.Relative(m.Now, s.StartsAt, c.cfg.Location)
+	left, soon := templates.Relative(m.Now, s.StartsAt, c.zone(s))
 	k := draftKey{
 		kind: m.Kind, sessionKind: s.Kind, title: s.Title, description: s.Description,
-		location: s.Location, url: s.URL, timeLeft: left, session: s.ID, starts: s.StartsAt.UnixNano(),
+		location: s.Location, joinURL: s.JoinURL, pageURL: s.PageURL, contact: s.Contact, zone: s.Zone, timeLeft: left, session: s.ID, starts: s.StartsAt.UnixNano(),
 		version: m.ScheduleVersion, accessible: s.Accessible, soon: soon, hasName: m.Recipient.Name != "",
 	}
 	if s.EndsAt != nil {

@@ -3,20 +3,26 @@ package notify
 import "github.com/dinum/rappel/templates"
 
 func (c *Composer) data(m Message) templates.Data {
-	left, soon := templates.Relative(m.Now, m.Session.StartsAt, c.cfg.Location)
+	zone := c.zone(m.Session)
+	left, soon := templates.Relative(m.Now, m.Session.StartsAt, zone)
 	d := templates.Data{
 		Kind:           m.Kind,
 		Recipient:      m.Recipient,
-		Session:        templates.NewSession(m.Session, c.cfg.Location),
+		Session:        templates.NewSession(m.Session, zone),
 		TimeLeft:       left,
 		Soon:           soon,
 		UnsubscribeURL: c.UnsubscribeURL(m.SignupID),
 	}
 	if m.PreviousStartsAt != nil {
-		d.PreviousWhen = templates.Span(*m.PreviousStartsAt, m.PreviousEndsAt, c.cfg.Location)
+		d.PreviousWhen = templates.Span(*m.PreviousStartsAt, m.PreviousEndsAt, zone)
 	}
 	if m.ConfirmToken != "" {
 		d.ConfirmURL = c.ConfirmURL(m.ConfirmToken)
+	}
+	if r := c.replyTo(m.Session); r != nil && m.Session.Contact == "" {
+		// No contact for the session or its organiser: MAIL_REPLY_TO is
+		// the one named.
+		d.Session.Contact, d.Session.ContactName, d.Session.ContactEmail = r.String(), r.Name, r.Address
 	}
 	d.ConfirmValidity = c.cfg.ConfirmValidity
 	d.Reminders = c.cfg.Reminders

@@ -92,9 +92,10 @@ func (c *Composer) newDraft(m Message, holes bool) (*draft, error) {
 		if err != nil {
 			return nil, err
 		}
+		name := calendarFileName(m.Kind)
 		b.static("\r\n--" + outer + "\r\nContent-Type: text/calendar; charset=utf-8; method=" + string(method) +
-			"; name=\"invitation.ics\"\r\nContent-Transfer-Encoding: base64\r\n" +
-			"Content-Disposition: attachment; filename=\"invitation.ics\"\r\n\r\n")
+			"; name=\"" + name + "\"\r\nContent-Transfer-Encoding: base64\r\n" +
+			"Content-Disposition: attachment; filename=\"" + name + "\"\r\n\r\n")
 		b.cur = appendBase64(b.cur, ics)
 		b.static("--" + outer + "--\r\n")
 	}

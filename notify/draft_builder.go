@@ -61,6 +61,9 @@ func (b *draftBuilder) finish() *draft {
 func (c *Composer) appendSharedHeaders(b *draftBuilder, m Message, subject string) {
 	sid := strconv.FormatInt(m.Session.ID, 10)
 	b.static("From: " + c.cfg.From.String() + "\r\n")
+	if r := c.replyTo(m.Session); r != nil {
+		b.static("Reply-To: " + r.String() + "\r\n")
+	}
 	b.cur = appendHeader(b.cur, "Subject", subject)
 	b.static("MIME-Version: 1.0\r\n" +
 		"List-Id: Rappels de la session " + sid + " <session-" + sid + ".rappel." + c.domain + ">\r\n" +

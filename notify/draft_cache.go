@@ -10,7 +10,8 @@ import (
 type draftKey struct {
 	kind                                      kind.Message
 	sessionKind                               kind.Session
-	title, description, location, url         string
+	title, description, location, joinURL     string
+	pageURL, contact, zone                    string
 	timeLeft                                  string
 	session, starts, ends, prevStart, prevEnd int64
 	version                                   int

@@ -77,6 +77,10 @@ type ComposerConfig struct {
 	Reminders string
 	// ConfirmValidity says how long a confirmation link works: "48 heures".
 	ConfirmValidity string
+	// ReplyTo answers the replies to messages about a session that names
+	// no contact of its own or of its organiser (MAIL_REPLY_TO); nil puts
+	// no Reply-To then.
+	ReplyTo *mail.Address
 }
 
 // Composer builds messages.
@@ -96,6 +100,28 @@ func NewComposer(cfg ComposerConfig) (*Composer, error) {
 		return nil, fmt.Errorf("composer: no domain in sender %q", cfg.From.Address)
 	}
 	return &Composer{cfg: cfg, domain: strings.ToLower(domain)}, nil
+}
+
+// zone is the time zone a session's times are written in: its own, else
+// the configured one.
+func (c *Composer) zone(s templates.SessionInput) *time.Location {
+	if s.Zone != "" {
+		if z, err := time.LoadLocation(s.Zone); err == nil {
+			return z
+		}
+	}
+	return c.cfg.Location
+}
+
+// replyTo is whom replies about a session go to: its contact (its own or
+// its organiser's), else MAIL_REPLY_TO; nil when nobody is named.
+func (c *Composer) replyTo(s templates.SessionInput) *mail.Address {
+	if s.Contact != "" {
+		if a, err := mail.ParseAddress(s.Contact); err == nil {
+			return a
+		}
+	}
+	return c.cfg.ReplyTo
 }
 
 // MessageID is the Message-ID of a delivery: the same on every attempt, so

@@ -32,8 +32,9 @@ func webinaire(t testing.TB) notify.Message {
 		Recipient: templates.Recipient{Name: "Marie Dupont", Email: "marie.dupont@example.gouv.fr"},
 		Session: templates.SessionInput{
 			ID: 12, Kind: "webinaire", StartsAt: start, EndsAt: &end,
-			Title: "Simplifier les démarches des citoyens et le quotidien des agents grâce aux API",
-			URL:   "https://app.livestorm.co/dinum-12/simplifier-demarches-api-mois-innovation?type=detailed",
+			Title:   "Simplifier les démarches des citoyens et le quotidien des agents grâce aux API",
+			JoinURL: "https://webinaire.numerique.gouv.fr/meeting/signin/4821/creator/1185/hash/5c1d7b6e",
+			PageURL: "https://app.livestorm.co/dinum-12/simplifier-demarches-api-mois-innovation?type=detailed",
 		},
 		Now: start.Add(-time.Hour),
 	}
@@ -119,7 +120,7 @@ func TestComposeContent(t *testing.T) {
 		"Bonjour Marie Dupont,",
 		"Le webinaire «\u00a0Simplifier les démarches des citoyens et le quotidien des agents grâce aux API\u00a0» commence dans une heure, à 17\u00a0h.",
 		"Quand\u00a0: mercredi 17 novembre 2021 de 17\u00a0h à 17\u00a0h\u00a030 (heure de Paris)",
-		"Pour rejoindre le webinaire en ligne\u00a0: https://app.livestorm.co/dinum-12/simplifier-demarches-api-mois-innovation?type=detailed",
+		"Pour rejoindre le webinaire en ligne\u00a0: https://webinaire.numerique.gouv.fr/meeting/signin/4821/creator/1185/hash/5c1d7b6e", "Page de l’événement\u00a0: https://app.livestorm.co/dinum-12/",
 		c.UnsubscribeURL(7),
 	} {
 		if !strings.Contains(text, want) {

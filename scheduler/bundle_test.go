@@ -112,7 +112,7 @@ func (b *testBundle) session(t *testing.T, start time.Time) store.Session {
 	t.Helper()
 	s, err := b.st.CreateSession(b.ctx, store.SessionParams{
 		Kind: "webinaire", Title: "Open data et territoires, quel accompagnement pour les collectivités locales ?",
-		StartsAt: start, URL: "https://app.livestorm.co/dinum-12/open-data",
+		StartsAt: start, JoinURL: "https://app.livestorm.co/dinum-12/open-data",
 	})
 	if err != nil {
 		t.Fatal(err)

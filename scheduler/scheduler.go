@@ -284,7 +284,7 @@ func (s *Scheduler) planReminders(sessions []store.SessionSchedule) []store.Plan
 				SessionID:       sess.ID,
 				ScheduleVersion: sess.ScheduleVersion,
 				Kind:            r.Kind(),
-				DueAt:           r.DueAt(sess.StartsAt, s.cfg.Location),
+				DueAt:           r.DueAt(sess.StartsAt, s.zone(sess.Timezone)),
 				Offset:          r.Nominal(),
 			})
 		}
@@ -311,4 +311,15 @@ func (s *Scheduler) purge(ctx context.Context) {
 			s.logger.Info("Personal data purged.", slog.String("what", p.what), slog.Int64("signups", signups), slog.Int64("subscribers", subscribers))
 		}
 	}
+}
+
+// zone is a session's own zone, else the configured one: a reminder
+// counted in days keeps the wall-clock time of the session's zone.
+func (s *Scheduler) zone(name string) *time.Location {
+	if name != "" {
+		if z, err := time.LoadLocation(name); err == nil {
+			return z
+		}
+	}
+	return s.cfg.Location
 }

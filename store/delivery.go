@@ -153,7 +153,11 @@ func (f *Fence) LoadClaimed(ctx context.Context, token string, ids []int64) ([]D
 			s.title AS "session.title",
 			s.description AS "session.description",
 			s.location AS "session.location",
-			s.url AS "session.url",
+			s.join_url AS "session.join_url",
+			s.page_url AS "session.page_url",
+			s.contact AS "session.contact",
+			coalesce(o.contact, '') AS "session.organiser_contact",
+			s.timezone AS "session.timezone",
 			s.starts_at AS "session.starts_at",
 			s.ends_at AS "session.ends_at",
 			s.accessible AS "session.accessible",
@@ -181,6 +185,7 @@ func (f *Fence) LoadClaimed(ctx context.Context, token string, ids []int64) ([]D
 		JOIN signups g ON g.id = d.signup_id
 		JOIN subscribers sub ON sub.id = g.subscriber_id
 		JOIN sessions s ON s.id = d.session_id
+		LEFT JOIN organisers o ON o.id = s.organiser_id
 		WHERE d.id = ANY($1) AND d.claim_token = $2 AND d.status = 'pending'
 		ORDER BY d.id`, pq.Array(ids), token)
 	if err != nil {

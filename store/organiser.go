@@ -125,3 +125,30 @@ const tokenSelect = `
 		t.revoked_at
 	FROM api_tokens t
 	JOIN organisers o ON o.id = t.organiser_id`
+
+// SetOrganiserContact changes whom the messages of an organiser's sessions
+// name when a session has no contact of its own ("" for nobody), and
+// returns it as kept.
+func (s *Store) SetOrganiserContact(ctx context.Context, name, contact string) (string, error) {
+	contact, err := NormalizeContact(contact)
+	if err != nil {
+		return "", err
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE organisers SET contact = $2 WHERE name = $1`, name, contact)
+	if err != nil {
+		return "", fmt.Errorf("set contact of organiser: %w", interpretError(err))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return "", fmt.Errorf("set contact of organiser: %w", ErrNotFound)
+	}
+	return contact, nil
+}
+
+// OrganiserContact is an organiser's contact.
+func (s *Store) OrganiserContact(ctx context.Context, name string) (string, error) {
+	var c string
+	if err := s.db.GetContext(ctx, &c, `SELECT contact FROM organisers WHERE name = $1`, name); err != nil {
+		return "", fmt.Errorf("read contact of organiser: %w", interpretError(err))
+	}
+	return c, nil
+}

@@ -20,6 +20,8 @@ type SessionSchedule struct {
 	StartsAt        time.Time `db:"starts_at"`
 	ScheduleVersion int       `db:"schedule_version"`
 	Open            bool      `db:"open"`
+	// Timezone is the session's own zone, "" for the configured one.
+	Timezone string `db:"timezone"`
 }
 
 // PlannedReminder is one reminder of one session at one schedule version,
@@ -61,7 +63,7 @@ func (s *Store) PlanDeliveriesPart(ctx context.Context, limit, part, parts int, 
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var sessions []SessionSchedule
 		err := tx.SelectContext(ctx, &sessions, `
-			SELECT id, starts_at, schedule_version, status = 'scheduled' AND starts_at > now() AS open
+			SELECT id, starts_at, schedule_version, status = 'scheduled' AND starts_at > now() AS open, timezone
 			FROM sessions
 			WHERE id IN (SELECT DISTINCT session_id FROM signups
 			             WHERE needs_plan AND session_id % $2 = $3 LIMIT $1)

@@ -22,23 +22,33 @@ var ErrCancelled = errors.New("session cancelled")
 
 // Session is one event agents sign up for.
 type Session struct {
-	ID                int64        `db:"id"`
-	Kind              kind.Session `db:"kind"`
-	Title             string       `db:"title"`
-	Description       string       `db:"description"`
-	Location          string       `db:"location"`
-	URL               string       `db:"url"`
-	StartsAt          time.Time    `db:"starts_at"`
-	EndsAt            *time.Time   `db:"ends_at"`
-	Accessible        bool         `db:"accessible"`
-	OrganiserID       *int64       `db:"organiser_id"`
-	AgendaSource      *string      `db:"agenda_source"`
-	AgendaKey         *string      `db:"agenda_key"`
-	Status            string       `db:"status"`
-	ScheduleVersion   int          `db:"schedule_version"`
-	ScheduleChangedAt time.Time    `db:"schedule_changed_at"`
-	CreatedAt         time.Time    `db:"created_at"`
-	UpdatedAt         time.Time    `db:"updated_at"`
+	ID          int64        `db:"id"`
+	Kind        kind.Session `db:"kind"`
+	Title       string       `db:"title"`
+	Description string       `db:"description"`
+	Location    string       `db:"location"`
+	// JoinURL is where one joins online: only it makes a session online.
+	JoinURL string `db:"join_url"`
+	// PageURL is the event's page: the programme, or where people register
+	// elsewhere; never a way to join.
+	PageURL string `db:"page_url"`
+	// Contact is whom to write to about the session ("Nom <adresse>"), if
+	// it has its own; OrganiserContact its organiser's.
+	Contact          string `db:"contact"`
+	OrganiserContact string `db:"organiser_contact"`
+	// Timezone is the session's zone, "" for the configured one.
+	Timezone          string     `db:"timezone"`
+	StartsAt          time.Time  `db:"starts_at"`
+	EndsAt            *time.Time `db:"ends_at"`
+	Accessible        bool       `db:"accessible"`
+	OrganiserID       *int64     `db:"organiser_id"`
+	AgendaSource      *string    `db:"agenda_source"`
+	AgendaKey         *string    `db:"agenda_key"`
+	Status            string     `db:"status"`
+	ScheduleVersion   int        `db:"schedule_version"`
+	ScheduleChangedAt time.Time  `db:"schedule_changed_at"`
+	CreatedAt         time.Time  `db:"created_at"`
+	UpdatedAt         time.Time  `db:"updated_at"`
 }
 
 const sessionColumns = `
@@ -47,7 +57,11 @@ const sessionColumns = `
 	title,
 	description,
 	location,
-	url,
+	join_url,
+	page_url,
+	contact,
+	coalesce((SELECT o.contact FROM organisers o WHERE o.id = organiser_id), '') AS organiser_contact,
+	timezone,
 	starts_at,
 	ends_at,
 	accessible,
@@ -65,8 +79,19 @@ const sessionColumns = `
 func (s Session) TemplateInput() templates.SessionInput {
 	return templates.SessionInput{
 		ID: s.ID, Kind: s.Kind, Title: s.Title, Description: s.Description,
-		Location: s.Location, URL: s.URL, StartsAt: s.StartsAt, EndsAt: s.EndsAt, Accessible: s.Accessible,
+		Location: s.Location, JoinURL: s.JoinURL, PageURL: s.PageURL, Contact: s.EffectiveContact(),
+		Zone: s.Timezone, StartsAt: s.StartsAt, EndsAt: s.EndsAt, Accessible: s.Accessible,
 	}
+}
+
+// EffectiveContact is whom to write to about the session: its own
+// contact, else its organiser's; "" when neither has one (rappel then
+// names none, and the configured MAIL_REPLY_TO answers replies).
+func (s Session) EffectiveContact() string {
+	if s.Contact != "" {
+		return s.Contact
+	}
+	return s.OrganiserContact
 }
 
 // SessionParams describes a new session.
@@ -75,9 +100,15 @@ type SessionParams struct {
 	Title       string
 	Description string
 	Location    string
-	URL         string
-	StartsAt    time.Time
-	EndsAt      *time.Time
+	JoinURL     string
+	PageURL     string
+	// Contact is "Nom <adresse>" or an address alone; "" leaves it to the
+	// organiser's.
+	Contact string
+	// Timezone is an IANA zone ("America/Cayenne"); "" is the configured.
+	Timezone string
+	StartsAt time.Time
+	EndsAt   *time.Time
 	// Accessible says the place is accessible to people with reduced
 	// mobility.
 	Accessible bool
@@ -100,12 +131,12 @@ func (s *Store) CreateSession(ctx context.Context, p SessionParams) (Session, er
 	}
 	var out Session
 	err := s.db.GetContext(ctx, &out, `
-		INSERT INTO sessions (kind, title, description, location, url, starts_at, ends_at, accessible, organiser_id,
-		                      agenda_source, agenda_key)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		INSERT INTO sessions (kind, title, description, location, join_url, page_url, contact, timezone,
+		                      starts_at, ends_at, accessible, organiser_id, agenda_source, agenda_key)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 		RETURNING`+sessionColumns,
-		p.Kind, p.Title, p.Description, p.Location, p.URL, p.StartsAt, p.EndsAt, p.Accessible, p.OrganiserID,
-		agendaSource(p.Agenda), agendaKey(p.Agenda))
+		p.Kind, p.Title, p.Description, p.Location, p.JoinURL, p.PageURL, p.Contact, p.Timezone,
+		p.StartsAt, p.EndsAt, p.Accessible, p.OrganiserID, agendaSource(p.Agenda), agendaKey(p.Agenda))
 	if err != nil {
 		return Session{}, fmt.Errorf("create session: %w", interpretError(err))
 	}
@@ -154,7 +185,10 @@ type SessionChanges struct {
 	Title       *string
 	Description *string
 	Location    *string
-	URL         *string
+	JoinURL     *string
+	PageURL     *string
+	Contact     *string
+	Timezone    *string
 	StartsAt    *time.Time
 	EndsAt      *time.Time
 	Accessible  *bool
@@ -178,17 +212,23 @@ func (s *Store) UpdateSession(ctx context.Context, id int64, c SessionChanges) (
 		next := c.apply(cur)
 		p := next.params()
 		p.Normalize()
-		next.Title, next.Location, next.Description = p.Title, p.Location, p.Description
+		next.Title, next.Location, next.Description, next.Contact = p.Title, p.Location, p.Description, p.Contact
 		if err := p.Validate(); err != nil {
 			return err
 		}
 		moved = !next.StartsAt.Equal(cur.StartsAt)
-		out, err = saveSession(ctx, tx, next, moved)
-		if err != nil || !moved {
+		// Another zone moves the reminders counted in days (the same
+		// wall-clock time there), not the session: a new schedule, no
+		// notice.
+		replan := moved || next.Timezone != cur.Timezone
+		out, err = saveSession(ctx, tx, next, replan)
+		if err != nil || !replan {
 			return err
 		}
-		if err := insertRescheduleNotices(ctx, tx, cur, out); err != nil {
-			return err
+		if moved {
+			if err := insertRescheduleNotices(ctx, tx, cur, out); err != nil {
+				return err
+			}
 		}
 		return replanSession(ctx, tx, id)
 	})
@@ -211,7 +251,10 @@ func (c SessionChanges) apply(cur Session) Session {
 	set(&next.Title, c.Title)
 	set(&next.Description, c.Description)
 	set(&next.Location, c.Location)
-	set(&next.URL, c.URL)
+	set(&next.JoinURL, c.JoinURL)
+	set(&next.PageURL, c.PageURL)
+	set(&next.Contact, c.Contact)
+	set(&next.Timezone, c.Timezone)
 	if c.StartsAt != nil {
 		next.StartsAt = *c.StartsAt
 		// A session moved keeps its length unless a new end is given.
@@ -232,8 +275,8 @@ func (c SessionChanges) apply(cur Session) Session {
 func (cur Session) params() SessionParams {
 	return SessionParams{
 		Kind: cur.Kind, Title: cur.Title, Description: cur.Description,
-		Location: cur.Location, URL: cur.URL, StartsAt: cur.StartsAt, EndsAt: cur.EndsAt,
-		Accessible: cur.Accessible,
+		Location: cur.Location, JoinURL: cur.JoinURL, PageURL: cur.PageURL, Contact: cur.Contact,
+		Timezone: cur.Timezone, StartsAt: cur.StartsAt, EndsAt: cur.EndsAt, Accessible: cur.Accessible,
 	}
 }
 
@@ -245,17 +288,20 @@ func saveSession(ctx context.Context, tx *sqlx.Tx, next Session, moved bool) (Se
 			title = $3,
 			description = $4,
 			location = $5,
-			url = $6,
+			join_url = $6,
 			starts_at = $7,
 			ends_at = $8,
 			accessible = $10,
+			page_url = $11,
+			contact = $12,
+			timezone = $13,
 			schedule_version = schedule_version + CASE WHEN $9 THEN 1 ELSE 0 END,
 			schedule_changed_at = CASE WHEN $9 THEN now() ELSE schedule_changed_at END,
 			updated_at = now()
 		WHERE id = $1
 		RETURNING`+sessionColumns,
-		next.ID, next.Kind, next.Title, next.Description, next.Location, next.URL,
-		next.StartsAt, next.EndsAt, moved, next.Accessible)
+		next.ID, next.Kind, next.Title, next.Description, next.Location, next.JoinURL,
+		next.StartsAt, next.EndsAt, moved, next.Accessible, next.PageURL, next.Contact, next.Timezone)
 	if err != nil {
 		return Session{}, interpretError(err)
 	}

@@ -93,7 +93,7 @@ func TestSessions(t *testing.T) {
 		for name, p := range map[string]store.SessionParams{
 			"Kind":      {Kind: "conférence", Title: "x", StartsAt: start},
 			"Title":     {Kind: "atelier", Title: "  ", StartsAt: start},
-			"URL":       {Kind: "atelier", Title: "x", StartsAt: start, URL: "javascript:alert(1)"},
+			"URL":       {Kind: "atelier", Title: "x", StartsAt: start, JoinURL: "javascript:alert(1)"},
 			"End":       {Kind: "atelier", Title: "x", StartsAt: start, EndsAt: &before},
 			"NoStart":   {Kind: "atelier", Title: "x"},
 			"Control":   {Kind: "atelier", Title: "x\x00y", StartsAt: start},

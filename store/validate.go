@@ -53,7 +53,16 @@ func (p SessionParams) Validate() error {
 	if err := checkLine("location", "le lieu", p.Location, 1000, false); err != nil {
 		return err
 	}
-	if err := checkURL(p.URL); err != nil {
+	if err := checkURL("join_url", p.JoinURL); err != nil {
+		return err
+	}
+	if err := checkURL("page_url", p.PageURL); err != nil {
+		return err
+	}
+	if err := checkContact(p.Contact); err != nil {
+		return err
+	}
+	if err := checkTimezone(p.Timezone); err != nil {
 		return err
 	}
 	return checkDates(p.StartsAt, p.EndsAt)
@@ -79,6 +88,9 @@ func checkDates(start time.Time, end *time.Time) error {
 // only. What is left of control characters is then refused by Validate.
 func (p *SessionParams) Normalize() {
 	p.Title, p.Location, p.Description = OneLine(p.Title), OneLine(p.Location), Paragraphs(p.Description)
+	if c, err := NormalizeContact(p.Contact); err == nil {
+		p.Contact = c
+	}
 }
 
 // OneLine turns the line breaks and tabs of a one-line text (a title, a
@@ -128,13 +140,61 @@ func checkText(field, label, v string, max int, required bool) error {
 	return nil
 }
 
-func checkURL(v string) error {
+func checkURL(field, v string) error {
 	if v == "" {
 		return nil
 	}
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || strings.ContainsAny(v, " \t\n") {
-		return invalid("url", "lien invalide « %s » : une adresse web complète est attendue (https://…)", v)
+		return invalid(field, "lien invalide « %s » : une adresse web complète est attendue (https://…)", v)
+	}
+	return nil
+}
+
+// NormalizeContact reads whom to write to, "Nom <adresse>" or an address
+// alone, and writes it in the one form kept: "Nom <adresse>", or the
+// address, lower-cased.
+func NormalizeContact(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", nil
+	}
+	a, err := mail.ParseAddress(v)
+	if err != nil || len(v) > 320 || strings.ContainsAny(v, "\r\n") {
+		return "", invalid("contact", "contact illisible « %s » : attendu « Nom <adresse@exemple.fr> » ou une adresse seule", v)
+	}
+	email, err := NormalizeEmail(a.Address)
+	if err != nil {
+		return "", invalid("contact", "adresse du contact invalide « %s »", a.Address)
+	}
+	if a.Name == "" {
+		return email, nil
+	}
+	return a.Name + " <" + email + ">", nil
+}
+
+func checkContact(v string) error {
+	if v == "" {
+		return nil
+	}
+	norm, err := NormalizeContact(v)
+	if err != nil {
+		return err
+	}
+	if norm != v {
+		return invalid("contact", "contact mal écrit « %s » (attendu « %s »)", v, norm)
+	}
+	return nil
+}
+
+// checkTimezone accepts an IANA zone name ("America/Cayenne"), or "" for
+// the configured zone.
+func checkTimezone(v string) error {
+	if v == "" {
+		return nil
+	}
+	if _, err := time.LoadLocation(v); err != nil || v == "Local" || len(v) > 64 {
+		return invalid("timezone", "fuseau horaire inconnu « %s » (exemples : Europe/Paris, America/Cayenne, Pacific/Noumea)", v)
 	}
 	return nil
 }

@@ -1,6 +1,8 @@
 package templates
 
 import (
+	"net/mail"
+	"strings"
 	"time"
 
 	"github.com/dinum/rappel/kind"
@@ -54,8 +56,16 @@ type Session struct {
 	Title       string
 	Description string
 	Location    string
-	URL         string
-	Kind        KindWords
+	// JoinURL is where one joins online (« Rejoindre »); PageURL the
+	// event's page (« Page de l’événement »), never a way to join.
+	JoinURL string
+	PageURL string
+	// Contact is whom to write to, "Nom <adresse>"; ContactName and
+	// ContactEmail its two parts. Empty when nobody is named.
+	Contact      string
+	ContactName  string
+	ContactEmail string
+	Kind         KindWords
 	// When is the whole span: "mercredi 17 novembre 2021 de 17 h à 17 h 30".
 	When string
 	// Day is the date of the start: "mercredi 17 novembre 2021".
@@ -69,9 +79,11 @@ type Session struct {
 	// TimeZone names the zone of the times when it is not Paris time
 	// ("heure de Paris" otherwise).
 	TimeZone string
-	// Online and OnSite say whether there is a link to join and a place.
+	// Online and OnSite say whether there is a link to join and a place;
+	// Hybrid both.
 	Online bool
 	OnSite bool
+	Hybrid bool
 	// Accessible says the place is accessible to people with reduced
 	// mobility.
 	Accessible bool
@@ -84,39 +96,92 @@ type SessionInput struct {
 	Title       string
 	Description string
 	Location    string
-	URL         string
-	StartsAt    time.Time
-	EndsAt      *time.Time
-	Accessible  bool
+	JoinURL     string
+	PageURL     string
+	// Contact is "Nom <adresse>" or an address; "" for none.
+	Contact string
+	// Zone is the session's own IANA zone, "" for the configured one.
+	Zone       string
+	StartsAt   time.Time
+	EndsAt     *time.Time
+	Accessible bool
 }
 
-// NewSession writes a session's times and kind in French, in loc.
+// NewSession writes a session's times and kind in French, in its own zone
+// or else in loc.
 func NewSession(in SessionInput, loc *time.Location) Session {
+	if in.Zone != "" {
+		if z, err := time.LoadLocation(in.Zone); err == nil {
+			loc = z
+		}
+	}
 	start := in.StartsAt.In(loc)
+	name, email := splitContact(in.Contact)
 	return Session{
-		ID:          in.ID,
-		Title:       in.Title,
-		Description: in.Description,
-		Location:    in.Location,
-		URL:         in.URL,
-		Kind:        Words(in.Kind),
-		When:        Span(in.StartsAt, in.EndsAt, loc),
-		Day:         Day(start),
-		DayNoYear:   DayNoYear(start),
-		Date:        DateShort(start),
-		StartClock:  Clock(start),
-		TimeZone:    zoneName(loc),
-		Online:      in.URL != "",
-		OnSite:      in.Location != "",
-		Accessible:  in.Accessible,
+		ID:           in.ID,
+		Title:        in.Title,
+		Description:  in.Description,
+		Location:     in.Location,
+		JoinURL:      in.JoinURL,
+		PageURL:      in.PageURL,
+		Contact:      in.Contact,
+		ContactName:  name,
+		ContactEmail: email,
+		Kind:         Words(in.Kind),
+		When:         Span(in.StartsAt, in.EndsAt, loc),
+		Day:          Day(start),
+		DayNoYear:    DayNoYear(start),
+		Date:         DateShort(start),
+		StartClock:   Clock(start),
+		TimeZone:     zoneName(loc),
+		Online:       in.JoinURL != "",
+		OnSite:       in.Location != "",
+		Hybrid:       in.JoinURL != "" && in.Location != "",
+		Accessible:   in.Accessible,
 	}
 }
 
+// zoneNames are the French names of the zones of France and its
+// overseas territories, as « heure de … » says them.
+var zoneNames = map[string]string{
+	"Europe/Paris":       "Paris",
+	"America/Cayenne":    "Cayenne",
+	"America/Martinique": "la Martinique",
+	"America/Guadeloupe": "la Guadeloupe",
+	"America/Miquelon":   "Saint-Pierre-et-Miquelon",
+	"Indian/Reunion":     "La Réunion",
+	"Indian/Mayotte":     "Mayotte",
+	"Pacific/Noumea":     "Nouméa",
+	"Pacific/Tahiti":     "Tahiti",
+	"Pacific/Wallis":     "Wallis-et-Futuna",
+}
+
+// zoneName says which clock the times are read on: « heure de Paris »,
+// « heure de Cayenne »; another zone by its city, as its name gives it.
 func zoneName(loc *time.Location) string {
-	if loc.String() == "Europe/Paris" {
-		return "heure de Paris"
+	if name, ok := zoneNames[loc.String()]; ok {
+		return "heure de " + name
 	}
-	return "fuseau " + loc.String()
+	if loc == time.UTC || loc.String() == "UTC" {
+		return "temps universel"
+	}
+	city := loc.String()
+	if i := strings.LastIndex(city, "/"); i >= 0 {
+		city = city[i+1:]
+	}
+	return "heure de " + strings.ReplaceAll(city, "_", " ")
+}
+
+// splitContact reads "Nom <adresse>" into its name and its address.
+func splitContact(c string) (name, email string) {
+	if c == "" {
+		return "", ""
+	}
+	a, err := mail.ParseAddress(c)
+	if err != nil {
+		return "", c
+	}
+	return a.Name, a.Address
 }
 
 // Page is what every page template is given.

@@ -15,8 +15,9 @@ func sampleSession(loc *time.Location, online, onSite bool) SessionInput {
 		Description: "Le télétravail s’installe désormais de façon pérenne dans les organisations.",
 		StartsAt:    start, EndsAt: &end, Accessible: onSite,
 	}
+	in.PageURL = "https://www.modernisation.gouv.fr/mois-de-linnovation-publique/travail-en-mode-hybride-et-maintenant"
 	if online {
-		in.URL = "https://www.modernisation.gouv.fr/mois-de-linnovation-publique/travail-en-mode-hybride-et-maintenant"
+		in.JoinURL = "https://webconf.numerique.gouv.fr/travail-hybride-et-maintenant"
 	}
 	if onSite {
 		in.Location = "Lieu de la transformation publique, 77 avenue de Ségur, 75015 Paris"

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -18,7 +19,11 @@ type sessionJSON struct {
 	Title           string       `json:"title"`
 	Description     string       `json:"description"`
 	Location        string       `json:"location"`
-	URL             string       `json:"url"`
+	JoinURL         string       `json:"join_url"`
+	URL             string       `json:"url"` // join_url's former name, kept for clients
+	PageURL         string       `json:"page_url"`
+	Contact         string       `json:"contact"`
+	Timezone        string       `json:"timezone"`
 	StartsAt        time.Time    `json:"starts_at"`
 	EndsAt          *time.Time   `json:"ends_at"`
 	Accessible      bool         `json:"accessible"`
@@ -28,7 +33,8 @@ type sessionJSON struct {
 
 func toJSON(s store.Session) sessionJSON {
 	return sessionJSON{
-		ID: s.ID, Kind: s.Kind, Title: s.Title, Description: s.Description, Location: s.Location, URL: s.URL,
+		ID: s.ID, Kind: s.Kind, Title: s.Title, Description: s.Description, Location: s.Location, JoinURL: s.JoinURL, URL: s.JoinURL,
+		PageURL: s.PageURL, Contact: s.Contact, Timezone: s.Timezone,
 		StartsAt: s.StartsAt, EndsAt: s.EndsAt, Accessible: s.Accessible, Status: s.Status, ScheduleVersion: s.ScheduleVersion,
 	}
 }
@@ -41,7 +47,11 @@ type sessionInput struct {
 	Title       *string       `json:"title"`
 	Description *string       `json:"description"`
 	Location    *string       `json:"location"`
-	URL         *string       `json:"url"`
+	JoinURL     *string       `json:"join_url"`
+	URL         *string       `json:"url"` // join_url's former name
+	PageURL     *string       `json:"page_url"`
+	Contact     *string       `json:"contact"`
+	Timezone    *string       `json:"timezone"`
 	StartsAt    *string       `json:"starts_at"`
 	EndsAt      *string       `json:"ends_at"`
 	Accessible  *bool         `json:"accessible"`
@@ -50,7 +60,8 @@ type sessionInput struct {
 // changes reads the input, or answers 422 naming the field.
 func (s *Server) changes(w http.ResponseWriter, in sessionInput) (store.SessionChanges, bool) {
 	c := store.SessionChanges{Kind: in.Kind, Title: in.Title, Description: in.Description,
-		Location: in.Location, URL: in.URL, Accessible: in.Accessible}
+		Location: in.Location, JoinURL: cmp.Or(in.JoinURL, in.URL), PageURL: in.PageURL, Contact: in.Contact,
+		Timezone: in.Timezone, Accessible: in.Accessible}
 	for _, f := range []struct {
 		name string
 		raw  *string
@@ -66,7 +77,7 @@ func (s *Server) changes(w http.ResponseWriter, in sessionInput) (store.SessionC
 		}
 		*f.dst = &t
 	}
-	for _, p := range []*string{c.Title, c.Description, c.Location, c.URL} {
+	for _, p := range []*string{c.Title, c.Description, c.Location, c.JoinURL, c.PageURL, c.Contact, c.Timezone} {
 		if p != nil {
 			*p = strings.TrimSpace(*p)
 		}
@@ -113,7 +124,8 @@ func (s *Server) apiCreateSession(w http.ResponseWriter, r *http.Request) {
 	org := organiserOf(r)
 	sess, err := s.store.CreateSession(r.Context(), store.SessionParams{
 		Kind: *c.Kind, Title: *c.Title, StartsAt: *c.StartsAt, EndsAt: c.EndsAt,
-		Description: deref(c.Description), Location: deref(c.Location), URL: deref(c.URL),
+		Description: deref(c.Description), Location: deref(c.Location), JoinURL: deref(c.JoinURL),
+		PageURL: deref(c.PageURL), Contact: deref(c.Contact), Timezone: deref(c.Timezone),
 		Accessible: c.Accessible != nil && *c.Accessible, OrganiserID: &org.ID,
 	})
 	if err != nil {

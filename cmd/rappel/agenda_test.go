@@ -64,3 +64,64 @@ func TestAgendaImportCommand(t *testing.T) {
 	b.fails(t, 1, "calendrier iCalendar illisible", "agenda", "import", "--ics", fixturePost)
 	b.fails(t, 2, "--kind ne sert qu'avec --ics", "agenda", "import", "--kind", "atelier", fixturePost)
 }
+
+// TestImportedSessionsNeverSayJoin: the programme gives where to register,
+// never where to join: no imported session is called online, and no
+// message of one offers « Rejoindre » a registration page.
+func TestImportedSessionsNeverSayJoin(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.env = append(b.env, serviceEnv(t, freeAddr(t))...)
+	b.ok(t, "agenda", "import", fixturePost)
+	list := strings.Split(strings.TrimSpace(b.ok(t, "session", "list", "--all")), "\n")[1:]
+	if len(list) != 12 {
+		t.Fatalf("%d sessions imported", len(list))
+	}
+	pages := 0
+	for _, line := range list {
+		id := strings.Fields(line)[0]
+		show := b.ok(t, "session", "show", id)
+		if strings.Contains(show, "Lien pour rejoindre") {
+			t.Errorf("session %s has a link to join from the programme:\n%s", id, show)
+		}
+		if strings.Contains(show, "Page de l'événement : https://") {
+			pages++
+		}
+		for _, k := range []string{"j1", "h1", "confirmed", "reschedule"} {
+			text := b.ok(t, "preview", "--session", id, "--kind", k)
+			for _, wrong := range []string{"Rejoindre", "rejoindre", "Où\u00a0: en ligne", "et en ligne", "ou en ligne"} {
+				if strings.Contains(text, wrong) {
+					t.Errorf("session %s, %s says %q:\n%s", id, k, wrong, text)
+				}
+			}
+		}
+	}
+	if pages != 12 {
+		t.Errorf("%d sessions of 12 have their event page", pages)
+	}
+}
+
+// TestSessionInItsOwnZone: an atelier in Cayenne is planned and written in
+// its zone: its J-1 is 9 h there the day before, 24 hours earlier, though
+// Paris changes its clocks that night (the rule of Paris would make it 23).
+func TestSessionInItsOwnZone(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.env = append(b.env, serviceEnv(t, freeAddr(t))...)
+	id := strings.TrimSpace(b.ok(t, "session", "add", "--kind", "atelier", "--title", "Atelier à Cayenne",
+		"--timezone", "America/Cayenne", "--start", "2027-03-28 09:00", "--location", "Préfecture de la Guyane, Cayenne"))
+	b.ok(t, "subscribe", "--session", id, "--email", "agent@example.gouv.fr")
+	if show := b.ok(t, "session", "show", id); !strings.Contains(show, "dimanche 28 mars 2027 à 9\u00a0h") {
+		t.Errorf("show:\n%s", show)
+	}
+	plan := b.ok(t, "plan", "--session", id)
+	if !strings.Contains(plan, "rappel la veille : sera envoyé le 2027-03-27 09:00:00") {
+		t.Errorf("plan:\n%s", plan)
+	}
+	text := b.ok(t, "preview", "--session", id, "--kind", "j1")
+	if !strings.Contains(text, "dimanche 28 mars 2027 à 9\u00a0h") || !strings.Contains(text, "heure de Cayenne") || !strings.Contains(text, "demain à 9\u00a0h") {
+		t.Errorf("preview:\n%s", text)
+	}
+	b.fails(t, 1, "fuseau horaire inconnu « Mars/Olympus »", "session", "add", "--kind", "atelier", "--title", "x",
+		"--timezone", "Mars/Olympus", "--start", "2030-01-01 10:00")
+}

@@ -170,7 +170,7 @@ func TestSessionCommands(t *testing.T) {
 		t.Errorf("list --all = %q", all)
 	}
 	show := b.ok(t, "session", "show", id)
-	for _, want := range []string{"Webinaire", "Titre : Numérique écoresponsable", "Lien : https://app.livestorm.co/x", "Statut : prévue", "0 confirmée(s)", "Le numérique s’est imposé."} {
+	for _, want := range []string{"Webinaire", "Titre : Numérique écoresponsable", "Lien pour rejoindre : https://app.livestorm.co/x", "Statut : prévue", "0 confirmée(s)", "Le numérique s’est imposé."} {
 		if !strings.Contains(show, want) {
 			t.Errorf("show lacks %q:\n%s", want, show)
 		}

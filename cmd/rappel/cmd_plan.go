@@ -125,7 +125,9 @@ type planner struct {
 	failed map[string]string
 }
 
-func (p planner) at(t time.Time) string { return t.In(p.a.cfg.Location).Format("2006-01-02 15:04:05") }
+func (p planner) at(t time.Time) string {
+	return t.In(sessionZone(p.a, p.s)).Format("2006-01-02 15:04:05")
+}
 
 func (p planner) signup(g store.Signup) {
 	switch g.Status {
@@ -143,7 +145,7 @@ func (p planner) signup(g store.Signup) {
 		}
 	}
 	for _, rem := range p.a.cfg.Reminders {
-		due := rem.DueAt(p.s.StartsAt, p.a.cfg.Location)
+		due := rem.DueAt(p.s.StartsAt, sessionZone(p.a, p.s))
 		if !p.win.contains(due) {
 			continue
 		}
@@ -184,7 +186,7 @@ func (p planner) situation(g store.Signup, rem when.Reminder, due time.Time, pla
 	}
 	for _, other := range p.a.cfg.Reminders {
 		if other.Kind() != rem.Kind() {
-			s.OtherDues = append(s.OtherDues, other.DueAt(p.s.StartsAt, p.a.cfg.Location))
+			s.OtherDues = append(s.OtherDues, other.DueAt(p.s.StartsAt, sessionZone(p.a, p.s)))
 		}
 	}
 	for v := 1; v < p.s.ScheduleVersion; v++ {

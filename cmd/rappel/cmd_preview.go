@@ -28,7 +28,7 @@ func sampleMessage(a *app, s store.Session, k kind.Message) (notify.Message, err
 		if !ok {
 			return notify.Message{}, usagef("--kind : message inconnu « %s » (j1, h1, reminder-15m, confirmation, confirmed, reschedule, cancellation)", k)
 		}
-		now = r.DueAt(s.StartsAt, a.cfg.Location)
+		now = r.DueAt(s.StartsAt, sessionZone(a, s))
 	}
 	m := notify.Message{
 		Kind: k, Recipient: sampleRecipient, Now: now, ScheduleVersion: s.ScheduleVersion,

@@ -16,7 +16,7 @@ import (
 )
 
 var sessionFields = flagSpec{
-	values: []string{"kind", "title", "start", "end", "location", "url", "description"},
+	values: []string{"kind", "title", "start", "end", "location", "join-url", "url", "page-url", "contact", "timezone", "description"},
 	bools:  []string{"accessible", "not-accessible"},
 }
 
@@ -38,7 +38,8 @@ func cmdSessionAdd(ctx context.Context, a *app, args []string) error {
 	}
 	sess, err := a.store.CreateSession(ctx, store.SessionParams{
 		Kind: *ch.Kind, Title: *ch.Title, StartsAt: *ch.StartsAt, EndsAt: ch.EndsAt,
-		Description: deref(ch.Description), Location: deref(ch.Location), URL: deref(ch.URL),
+		Description: deref(ch.Description), Location: deref(ch.Location), JoinURL: deref(ch.JoinURL),
+		PageURL: deref(ch.PageURL), Contact: deref(ch.Contact), Timezone: deref(ch.Timezone),
 		Accessible: ch.Accessible != nil && *ch.Accessible,
 	})
 	if err != nil {
@@ -57,6 +58,7 @@ func deref(s *string) string {
 }
 
 // sessionChanges reads the session options given, trimming the texts.
+// Local times are read in --timezone when it is given, else in loc.
 func sessionChanges(p parsedArgs, loc *time.Location) (store.SessionChanges, error) {
 	var c store.SessionChanges
 	text := func(name string) *string {
@@ -66,7 +68,16 @@ func sessionChanges(p parsedArgs, loc *time.Location) (store.SessionChanges, err
 		}
 		return nil
 	}
-	c.Title, c.Location, c.URL, c.Description = text("title"), text("location"), text("url"), text("description")
+	c.Title, c.Location, c.Description = text("title"), text("location"), text("description")
+	c.JoinURL, c.PageURL, c.Contact, c.Timezone = text("join-url"), text("page-url"), text("contact"), text("timezone")
+	if c.JoinURL == nil {
+		c.JoinURL = text("url") // --join-url's former name
+	}
+	if c.Timezone != nil && *c.Timezone != "" {
+		if z, err := time.LoadLocation(*c.Timezone); err == nil && *c.Timezone != "Local" {
+			loc = z
+		}
+	}
 	if k := text("kind"); k != nil {
 		sk := kind.Session(*k)
 		c.Kind = &sk
@@ -178,15 +189,29 @@ func printSession(a *app, s store.Session, signups []store.Signup) error {
 	}
 	fmt.Fprintf(w, "Session %d — %s\n", s.ID, words.Label)
 	fmt.Fprintf(w, "Titre : %s\n", s.Title)
-	fmt.Fprintf(w, "Quand : %s (%s)\n", templates.Span(s.StartsAt, s.EndsAt, a.cfg.Location), a.cfg.Location)
+	zone := sessionZone(a, s)
+	fmt.Fprintf(w, "Quand : %s (%s)\n", templates.Span(s.StartsAt, s.EndsAt, zone), zone)
 	if s.Location != "" {
 		fmt.Fprintf(w, "Lieu : %s\n", s.Location)
 		if s.Accessible {
 			fmt.Fprintln(w, "Accessible aux personnes à mobilité réduite : oui")
 		}
 	}
-	if s.URL != "" {
-		fmt.Fprintf(w, "Lien : %s\n", s.URL)
+	if s.JoinURL != "" {
+		fmt.Fprintf(w, "Lien pour rejoindre : %s\n", s.JoinURL)
+	}
+	if s.PageURL != "" {
+		fmt.Fprintf(w, "Page de l'événement : %s\n", s.PageURL)
+	}
+	switch {
+	case s.Contact != "":
+		fmt.Fprintf(w, "Contact : %s\n", s.Contact)
+	case s.OrganiserContact != "":
+		fmt.Fprintf(w, "Contact : %s (celui de l'organisateur)\n", s.OrganiserContact)
+	case a.cfg.MailReplyTo != nil:
+		fmt.Fprintf(w, "Contact : %s (MAIL_REPLY_TO)\n", a.cfg.MailReplyTo.String())
+	default:
+		fmt.Fprintln(w, "Contact : aucun (les messages ne nomment personne)")
 	}
 	fmt.Fprintf(w, "Statut : %s\n", status)
 	fmt.Fprintf(w, "Inscriptions : %d confirmée(s), %d en attente, %d désinscrite(s)\n",
@@ -205,11 +230,12 @@ func cmdSessionUpdate(ctx context.Context, a *app, args []string) error {
 	if len(p.values) == 0 && len(p.bools) == 0 {
 		return usagef("rien à modifier : donnez au moins une option (--start, --title…)")
 	}
-	ch, err := sessionChanges(p, a.cfg.Location)
+	cur, err := findSession(ctx, a, id)
 	if err != nil {
 		return err
 	}
-	if _, err := findSession(ctx, a, id); err != nil {
+	ch, err := sessionChanges(p, sessionZone(a, cur))
+	if err != nil {
 		return err
 	}
 	s, moved, err := a.store.UpdateSession(ctx, id, ch)
@@ -220,7 +246,7 @@ func cmdSessionUpdate(ctx context.Context, a *app, args []string) error {
 	fmt.Fprintf(a.stdout, "Session %d modifiée.\n", s.ID)
 	if moved {
 		fmt.Fprintf(a.stdout, "Nouvel horaire : %s. Les rappels sont replanifiés pour cet horaire.\n",
-			templates.Span(s.StartsAt, s.EndsAt, a.cfg.Location))
+			templates.Span(s.StartsAt, s.EndsAt, sessionZone(a, s)))
 	}
 	return nil
 }
@@ -239,4 +265,15 @@ func cmdSessionCancel(ctx context.Context, a *app, args []string) error {
 	a.logger.Info("Session cancelled.", "session_id", id)
 	_, err = fmt.Fprintf(a.stdout, "Session %d annulée : aucun rappel ne sera plus envoyé pour elle.\n", id)
 	return err
+}
+
+// sessionZone is the zone a session's times are read and written in: its
+// own, else RAPPEL_TIMEZONE.
+func sessionZone(a *app, s store.Session) *time.Location {
+	if s.Timezone != "" {
+		if z, err := time.LoadLocation(s.Timezone); err == nil {
+			return z
+		}
+	}
+	return a.cfg.Location
 }

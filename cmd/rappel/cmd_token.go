@@ -92,3 +92,32 @@ func cmdTokenRevoke(ctx context.Context, a *app, args []string) error {
 	_, err = fmt.Fprintf(a.stdout, "Jeton n° %d de %s révoqué : il ne donne plus accès à l'API.\n", t.ID, t.Organiser)
 	return err
 }
+
+// cmdOrganiserContact shows or sets an organiser's contact.
+func cmdOrganiserContact(ctx context.Context, a *app, args []string) error {
+	p, err := parseArgs(args, flagSpec{})
+	if err != nil {
+		return err
+	}
+	if len(p.positional) == 0 || len(p.positional) > 2 {
+		return usagef("attendu : le nom de l'organisateur, puis, pour le changer, son contact (« Nom <adresse> », \"\" pour aucun)")
+	}
+	name := p.positional[0]
+	var contact string
+	if len(p.positional) == 2 {
+		contact, err = a.store.SetOrganiserContact(ctx, name, p.positional[1])
+	} else {
+		contact, err = a.store.OrganiserContact(ctx, name)
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return &notFoundError{what: "l'organisateur « " + name + " »"}
+	}
+	if err != nil {
+		return err
+	}
+	if contact == "" {
+		contact = "aucun"
+	}
+	_, err = fmt.Fprintf(a.stdout, "Contact de %s : %s\n", name, contact)
+	return err
+}

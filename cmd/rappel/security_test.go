@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dinum/rappel/notify/mailview"
 )
 
 // The tests of this file each prove that one promise holds against a
@@ -341,4 +343,44 @@ func TestControlCharactersNormalised(t *testing.T) {
 		t.Errorf("a carriage return was kept:\n%q", show)
 	}
 	b.fails(t, 1, "le titre contient un caractère de contrôle", "session", "add", "--kind", "atelier", "--title", "Cloche\a", "--start", "2030-01-15 10:00")
+}
+
+// TestReplyToFollowsTheContact: replies go to the session's contact, else
+// its organiser's, else MAIL_REPLY_TO; with none, no Reply-To at all, and
+// the calendar names no organiser.
+func TestReplyToFollowsTheContact(t *testing.T) {
+	t.Parallel()
+	live := startLive(t)
+	tok := live.token(t, "DITP")
+	live.b.ok(t, "organiser", "contact", "DITP", "Équipe de la DITP <contact@modernisation.gouv.fr>")
+	if out := live.b.ok(t, "organiser", "contact", "DITP"); !strings.Contains(out, "Équipe de la DITP <contact@modernisation.gouv.fr>") {
+		t.Errorf("organiser contact: %q", out)
+	}
+	own := live.b.ok(t, "session", "add", "--kind", "atelier", "--title", "Avec contact", "--start", "2030-01-15 10:00",
+		"--contact", "Marie Curie <Marie.Curie@Example.gouv.fr>")
+	byOrganiser := live.createSession(t, tok, "Du DITP", time.Now().Add(72*time.Hour))
+	none := live.b.ok(t, "session", "add", "--kind", "atelier", "--title", "Sans contact", "--start", "2030-01-15 10:00")
+	replyTo := func(b *testBundle, id string) (header, ics string) {
+		t.Helper()
+		eml := b.ok(t, "preview", "--session", strings.TrimSpace(id), "--kind", "j1", "--format", "eml")
+		m, err := mailview.Read([]byte(eml))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.Header.Get("Reply-To"), m.Parts["text/calendar"]
+	}
+	if h, ics := replyTo(live.b, own); h != `"Marie Curie" <marie.curie@example.gouv.fr>` || !strings.Contains(ics, "ORGANIZER;CN=Marie Curie:mailto:marie.curie@example.gouv.fr") {
+		t.Errorf("the session's contact: Reply-To %q, calendar:\n%s", h, ics)
+	}
+	if h, _ := replyTo(live.b, byOrganiser); !strings.Contains(h, "contact@modernisation.gouv.fr") {
+		t.Errorf("the organiser's contact: Reply-To %q", h)
+	}
+	if h, ics := replyTo(live.b, none); h != "" || ics == "" || strings.Contains(ics, "ORGANIZER") {
+		t.Errorf("no contact at any level: Reply-To %q, calendar:\n%s", h, ics)
+	}
+	withDefault := &testBundle{env: append(append([]string{}, live.b.env...), "MAIL_REPLY_TO=Mois de l'innovation <innovation@modernisation.gouv.fr>")}
+	if h, _ := replyTo(withDefault, none); !strings.Contains(h, "innovation@modernisation.gouv.fr") {
+		t.Errorf("MAIL_REPLY_TO: Reply-To %q", h)
+	}
+	live.b.fails(t, 1, "contact illisible", "session", "add", "--kind", "atelier", "--title", "x", "--start", "2030-01-15 10:00", "--contact", "pas une adresse")
 }

@@ -39,6 +39,7 @@ func (a *app) mailParts() (mailParts, error) {
 		From: a.cfg.MailFrom, PublicURL: a.cfg.PublicURL, UnsubscribeMailto: a.cfg.UnsubscribeMailto,
 		Location: a.cfg.Location, Templates: tpl, Tokens: signer,
 		Reminders: templates.Join(when), ConfirmValidity: templates.Duration(a.cfg.ConfirmTTL),
+		ReplyTo: a.cfg.MailReplyTo,
 	})
 	if err != nil {
 		return mailParts{}, err
