@@ -1,18 +1,21 @@
 package notify
 
-import "github.com/dinum/rappel/templates"
+import (
+	"github.com/dinum/rappel/templates"
+	"github.com/dinum/rappel/token"
+)
 
 func (c *Composer) data(m Message) templates.Data {
 	zone := c.zone(m.Session)
 	left, soon := templates.Relative(m.Now, m.Session.StartsAt, zone)
 	d := templates.Data{
-		Kind:           m.Kind,
-		Recipient:      m.Recipient,
-		Session:        templates.NewSession(m.Session, zone),
-		TimeLeft:       left,
-		Soon:           soon,
-		UnsubscribeURL: c.UnsubscribeURL(m.SignupID),
+		Kind:      m.Kind,
+		Recipient: m.Recipient,
+		Session:   templates.NewSession(m.Session, zone),
+		TimeLeft:  left,
+		Soon:      soon,
 	}
+	c.setLinks(&d, c.cfg.Tokens.Sign(token.Unsubscribe, m.SignupID))
 	if m.PreviousStartsAt != nil {
 		d.PreviousWhen = templates.Span(*m.PreviousStartsAt, m.PreviousEndsAt, zone)
 	}
@@ -36,7 +39,7 @@ func (c *Composer) holeData(d templates.Data, hasName bool) templates.Data {
 	if hasName {
 		d.Recipient.Name = holeMarks[holeName]
 	}
-	d.UnsubscribeURL = c.UnsubscribeURLFor(holeMarks[holeUnsubscribe])
+	c.setLinks(&d, holeMarks[holeUnsubscribe])
 	if d.ConfirmURL != "" {
 		d.ConfirmURL = c.ConfirmURL(holeMarks[holeConfirm])
 	}

@@ -113,7 +113,7 @@ func (c *Composer) check(m Message, holed templates.Data, r templates.Email) (bo
 	if holed.Recipient.Name != "" {
 		d.Recipient.Name = probe.name
 	}
-	d.UnsubscribeURL = c.UnsubscribeURLFor(probe.unsubscribe)
+	c.setLinks(&d, probe.unsubscribe)
 	if d.ConfirmURL != "" {
 		d.ConfirmURL = c.ConfirmURL(probe.confirm)
 	}

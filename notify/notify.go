@@ -144,3 +144,12 @@ func (c *Composer) UnsubscribeURL(signupID int64) string {
 func (c *Composer) UnsubscribeURLFor(tok string) string {
 	return c.cfg.PublicURL.JoinPath("desinscription", tok).String()
 }
+
+// setLinks puts the three pages of a sign-up's token in d: the
+// unsubscription of List-Unsubscribe, the cancellation of the attendance,
+// and the opt-out of every message.
+func (c *Composer) setLinks(d *templates.Data, tok string) {
+	d.UnsubscribeURL = c.UnsubscribeURLFor(tok)
+	d.CancelURL = c.cfg.PublicURL.JoinPath("annulation", tok).String()
+	d.OptOutURL = c.cfg.PublicURL.JoinPath("desabonnement", tok).String()
+}

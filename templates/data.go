@@ -26,8 +26,13 @@ type Data struct {
 	// Soon is true when TimeLeft is a duration ("dans 20 minutes") rather
 	// than a day and a time.
 	Soon bool
-	// UnsubscribeURL is the page where the recipient leaves the session.
+	// UnsubscribeURL is List-Unsubscribe's page: the session, with the
+	// choice of everything. CancelURL cancels the attendance to this
+	// session only (« Annulez votre inscription »); OptOutURL stops every
+	// message of rappel (« Ne plus recevoir aucun message de rappel »).
 	UnsubscribeURL string
+	CancelURL      string
+	OptOutURL      string
 	// PreviousWhen is, in a reschedule notice, the span the recipient knew
 	// before the move: "mercredi 17 novembre 2021 de 17 h à 17 h 30".
 	PreviousWhen string
@@ -202,8 +207,10 @@ type Page struct {
 	Errors map[string]string
 	// Closed says a session takes no more sign-ups.
 	Closed bool
-	// All says an unsubscription covers every session.
-	All bool
+	// All says an unsubscription covers every session; Choice that the
+	// page lets the person choose it.
+	All    bool
+	Choice bool
 	// Reminders says when reminders are sent: "la veille et une heure
 	// avant".
 	Reminders string

@@ -10,24 +10,50 @@ import (
 	"github.com/dinum/rappel/token"
 )
 
-// unsubscribePage shows the button. A GET never changes anything: mail
-// scanners follow links.
-func (s *Server) unsubscribePage(w http.ResponseWriter, r *http.Request) {
-	signup, sess, ok := s.signupOf(w, r)
-	if !ok {
-		return
+// The three pages a message's links lead to, each with a button (a GET
+// never changes anything: mail scanners follow links):
+//   - /annulation/{token}: « Annulez votre inscription », that session only;
+//   - /desabonnement/{token}: « Ne plus recevoir aucun message de rappel »;
+//   - /desinscription/{token}: List-Unsubscribe's link, that session, with
+//     the choice of everything; its one-click POST (RFC 8058) ends that
+//     session's sign-up.
+const (
+	scopeChoice  = ""
+	scopeSession = "session"
+	scopeAll     = "all"
+)
+
+// unsubscribePage shows the button of a scope.
+func (s *Server) unsubscribePage(scope string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		signup, sess, ok := s.signupOf(w, r)
+		if !ok {
+			return
+		}
+		page := templates.Page{Title: "Annuler votre inscription", Session: sess, Action: r.URL.Path, Choice: scope == scopeChoice}
+		if scope == scopeAll {
+			page.Title, page.All = "Ne plus recevoir aucun message de rappel", true
+		} else if signup.Status == store.SignupUnsubscribed {
+			s.render(w, http.StatusOK, "unsubscribed", templates.Page{Title: "Inscription annulée", Session: sess})
+			return
+		}
+		s.render(w, http.StatusOK, "unsubscribe", page)
 	}
-	if signup.Status == store.SignupUnsubscribed {
-		s.render(w, http.StatusOK, "unsubscribed", templates.Page{Title: "Désinscription confirmée", Session: sess})
-		return
-	}
-	s.render(w, http.StatusOK, "unsubscribe", templates.Page{Title: "Se désinscrire", Session: sess, Action: r.URL.Path})
 }
 
-// unsubscribe ends the sign-up, or every sign-up of the address when asked
-// ("tout"): from the page's button, or from a mail client's one-click POST
-// (RFC 8058), whose answer nobody reads.
-func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
+// unsubscribe carries out a scope's button: the sign-up ends, or every
+// sign-up of the address.
+func (s *Server) unsubscribeScope(scope string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.unsubscribe(w, r, scope)
+	}
+}
+
+// unsubscribe ends the sign-up, or every sign-up of the address when the
+// scope or the person's choice ("tout") says so: from a page's button, or
+// from a mail client's one-click POST (RFC 8058), whose answer nobody
+// reads.
+func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request, scope string) {
 	r.Body = http.MaxBytesReader(w, r.Body, 4096)
 	if err := r.ParseForm(); err != nil {
 		s.renderError(w, http.StatusBadRequest, "Demande invalide", "La demande n’a pas pu être lue.")
@@ -37,7 +63,7 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	all := r.PostForm.Get("tout") == "1"
+	all := scope == scopeAll || (scope == scopeChoice && r.PostForm.Get("tout") == "1")
 	var err error
 	if all {
 		err = s.store.OptOut(r.Context(), signup.ID)
@@ -51,7 +77,11 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
 	}
 	s.logger.Info("Unsubscribed.", slog.Int64("signup_id", signup.ID), slog.Int64("session_id", signup.SessionID),
 		slog.Bool("all_sessions", all), slog.Bool("one_click", r.PostForm.Get("List-Unsubscribe") == "One-Click"))
-	s.render(w, http.StatusOK, "unsubscribed", templates.Page{Title: "Désinscription confirmée", Session: sess, All: all})
+	title := "Inscription annulée"
+	if all {
+		title = "Vous ne recevrez plus aucun message"
+	}
+	s.render(w, http.StatusOK, "unsubscribed", templates.Page{Title: title, Session: sess, All: all})
 }
 
 // signupOf reads the sign-up a link's token names, or answers 404.

@@ -164,7 +164,7 @@ func TestUnsubscribe(t *testing.T) {
 		if resp.StatusCode != 200 {
 			t.Errorf("second one-click = %d", resp.StatusCode)
 		}
-		if code, body, _ := get(t, b.link()); code != 200 || !strings.Contains(body, "Désinscription confirmée") {
+		if code, body, _ := get(t, b.link()); code != 200 || !strings.Contains(body, "Inscription annulée") {
 			t.Errorf("page after unsubscribing = %d", code)
 		}
 	})
@@ -179,7 +179,7 @@ func TestUnsubscribe(t *testing.T) {
 		}
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if resp.StatusCode != 200 || !strings.Contains(string(body), "Désinscription confirmée") || b.status(t) != store.SignupUnsubscribed {
+		if resp.StatusCode != 200 || !strings.Contains(string(body), "Inscription annulée") || b.status(t) != store.SignupUnsubscribed {
 			t.Errorf("form = %d, status %s", resp.StatusCode, b.status(t))
 		}
 	})

@@ -162,10 +162,27 @@ func TestBrowserSignUpConfirmUnsubscribe(t *testing.T) {
 	do("confirmed", success, a.audit("inscription confirmée"))
 
 	ack := waitKind(t, srv, "confirmed")
+	// Léa is signed up to another session too: cancelling her attendance
+	// to this one leaves it; stopping every message ends it.
+	other := strings.TrimSpace(b.ok(t, "session", "add", "--kind", "atelier", "--title", "Autre atelier",
+		"--start", time.Now().Add(96*time.Hour).Format(time.RFC3339)))
+	b.ok(t, "subscribe", "--session", other, "--email", "lea.bernard@example.gouv.fr")
 	unsubscribe := strings.Trim(strings.Split(ack.Header.Get("List-Unsubscribe"), ",")[0], "<> ")
-	do("unsubscribe", chromedp.Navigate(unsubscribe), a.audit("désinscription"), submit)
-	waitHeading("unsubscription", "Désinscription confirmée")
-	do("unsubscribed", success, a.audit("désinscription confirmée"))
+	do("unsubscribe page", chromedp.Navigate(unsubscribe), a.audit("désinscription (List-Unsubscribe)"))
+	do("cancel attendance", chromedp.Navigate(linkIn(t, ack.Parts["text/plain"], base+"/annulation/")),
+		a.audit("annuler son inscription"), submit)
+	waitHeading("attendance cancelled", "Inscription annulée")
+	do("attendance cancelled", success, a.audit("inscription annulée"))
+	if out := b.ok(t, "session", "show", other); !strings.Contains(out, "1 confirmée(s), 0 en attente, 0 désinscrite(s)") {
+		t.Errorf("cancelling one attendance touched another session:\n%s", out)
+	}
+	do("opt out", chromedp.Navigate(linkIn(t, ack.Parts["text/plain"], base+"/desabonnement/")),
+		a.audit("ne plus rien recevoir"), submit)
+	waitHeading("opted out", "Vous ne recevrez plus aucun message")
+	do("opted out", success, a.audit("plus aucun message"))
+	if out := b.ok(t, "session", "show", other); !strings.Contains(out, "0 confirmée(s), 0 en attente, 1 désinscrite(s)") {
+		t.Errorf("the opt-out left another session:\n%s", out)
+	}
 	do("errors", chromedp.Navigate(base+"/confirmation/lien-invalide"), a.audit("lien invalide"),
 		chromedp.Navigate(base+"/nulle-part"), a.audit("page introuvable"))
 
