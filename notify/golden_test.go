@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	programme "github.com/dinum/rappel/agenda"
 	"github.com/dinum/rappel/internal/testkit"
 	"github.com/dinum/rappel/kind"
 	"github.com/dinum/rappel/notify"
@@ -175,6 +176,51 @@ func TestEveryKindHasGoldens(t *testing.T) {
 	for _, name := range kind.Templates() {
 		if !covered[name] {
 			t.Errorf("the messages of template %s have no golden files: add them to goldenKinds", name)
+		}
+	}
+}
+
+// TestSubjectsOfTheProgramme: the subject of every message of every
+// session of the real programme is under 78 characters, « Rappel : »
+// included, and a title shortened is cut at a word, never after a little
+// word (« de », « à », « et »…).
+func TestSubjectsOfTheProgramme(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("../docs/fixtures/agenda-mois-innovation-2021.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc := testkit.Paris(t)
+	prog, err := programme.ParsePost(data, loc)
+	if err != nil || len(prog.Entries) != 12 {
+		t.Fatalf("fixture: %d entries, %v", len(prog.Entries), err)
+	}
+	c := composer(t)
+	little := map[string]bool{"de": true, "des": true, "du": true, "la": true, "le": true, "les": true,
+		"à": true, "au": true, "aux": true, "en": true, "et": true, "ou": true, "pour": true}
+	for _, e := range prog.Entries {
+		for _, k := range goldenKinds {
+			in := templates.SessionInput{ID: 1, Kind: e.Kind, Title: e.Title, Location: e.Location, PageURL: e.PageURL,
+				StartsAt: e.Start, EndsAt: e.End}
+			m := goldenMessage(agendaSession{in: in}, k.kind, k.before)
+			p := render(t, c, m)
+			subject := p.Subject()
+			if n := len([]rune(subject)); n >= 78 {
+				t.Errorf("%s of %q: %d characters: %q", k.kind, e.Title, n, subject)
+			}
+			_, shown, ok := strings.Cut(subject, " – ")
+			if !ok || !strings.HasSuffix(shown, "…") {
+				continue
+			}
+			plain := strings.NewReplacer("\u00a0", " ", "\u202f", " ", "’", "'")
+			cut, title := plain.Replace(strings.TrimSuffix(shown, "…")), plain.Replace(e.Title)
+			words := strings.Fields(cut)
+			last := words[len(words)-1]
+			rest, atWord := strings.CutPrefix(title, cut)
+			atWord = atWord && (rest == "" || strings.ContainsRune(" ,;:", rune(rest[0])))
+			if little[strings.ToLower(last)] || !atWord {
+				t.Errorf("%s of %q: the title is cut badly: %q", k.kind, e.Title, subject)
+			}
 		}
 	}
 }

@@ -91,8 +91,8 @@ func TestComposeHeaders(t *testing.T) {
 	if p.ContentType != "multipart/mixed" || p.Parts["text/plain"] == "" || p.Parts["text/html"] == "" || p.Parts["text/calendar"] == "" {
 		t.Errorf("structure = %s with parts %v", p.ContentType, keys(p.Parts))
 	}
-	if subject := p.Subject(); !strings.HasPrefix(subject, "Rappel\u00a0: webinaire dans une heure — Simplifier les démarches") ||
-		!strings.HasSuffix(subject, "…") || len([]rune(subject)) > 78 {
+	if subject := p.Subject(); !strings.HasPrefix(subject, "Rappel\u00a0: webinaire à 17\u00a0h (dans une heure) – Simplifier les démarches") ||
+		!strings.HasSuffix(subject, "…") || len([]rune(subject)) >= 78 {
 		t.Errorf("subject = %q (%d characters)", subject, len([]rune(subject)))
 	}
 	if date, err := h.Date(); err != nil || !date.Equal(webinaire(t).Now) {

@@ -140,10 +140,33 @@ func Truncate(s string, n int) string {
 		return s
 	}
 	cut := string(r[:n-1])
-	if i := strings.LastIndex(cut, " "); i > len(cut)*2/3 {
+	// At a word: the next character is a space, or back to the last one.
+	if r[n-1] != ' ' {
+		if i := strings.LastIndex(cut, " "); i > 0 {
+			cut = cut[:i]
+		}
+	}
+	// Never on a little word: « …citoyens et… », « formez-vous à… ».
+	for {
+		cut = strings.TrimRight(cut, " ,;:—–-«(")
+		i := strings.LastIndex(cut, " ")
+		if i < 0 || !littleWords[strings.ToLower(cut[i+1:])] {
+			break
+		}
 		cut = cut[:i]
 	}
-	return strings.TrimRight(cut, " ,;:—-") + "…"
+	return cut + "…"
+}
+
+// littleWords are the words a shortened text must not end on: articles,
+// prepositions, conjunctions.
+var littleWords = map[string]bool{
+	"de": true, "des": true, "du": true, "d’": true, "la": true, "le": true, "les": true, "l’": true,
+	"à": true, "au": true, "aux": true, "en": true, "et": true, "ou": true, "pour": true, "par": true,
+	"sur": true, "dans": true, "avec": true, "un": true, "une": true, "leur": true, "leurs": true,
+	"vos": true, "votre": true, "nos": true, "notre": true, "ses": true, "son": true, "sa": true,
+	"ce": true, "cet": true, "cette": true, "ces": true, "qui": true, "que": true, "quel": true,
+	"quels": true, "quelle": true, "quelles": true, "comment": true, "lorsque": true, "si": true,
 }
 
 // Duration writes a duration the French way, to the unit that matters:

@@ -20,9 +20,9 @@ import (
 //go:embed email/*.tmpl pages/*.tmpl
 var files embed.FS
 
-// SubjectMax is the longest subject, in characters, so that it fits on one
-// header line (RFC 5322 recommends 78).
-const SubjectMax = 78
+// SubjectMax is the longest subject, in characters, « Rappel : » included:
+// under the 78 of a header line (RFC 5322), and whole in a phone's list.
+const SubjectMax = 77
 
 // Email is a rendered message.
 type Email struct {
@@ -180,16 +180,26 @@ const minTitle = 20
 // of session), then shortens the title at a word.
 func subject(title string, prefixes ...string) string {
 	title = strings.TrimSpace(title)
-	prefix := prefixes[len(prefixes)-1]
+	want := min(minTitle, len([]rune(title)))
 	for _, p := range prefixes {
-		if room := SubjectMax - len([]rune(p)) - len([]rune(" — ")); room >= min(minTitle, len([]rune(title))) {
-			prefix = p
-			break
+		room := SubjectMax - len([]rune(p)) - len([]rune(subjectDash))
+		if room < want {
+			continue
+		}
+		// A title shortened at a word may keep too little of itself: the
+		// next, shorter prefix leaves it more.
+		if t := Truncate(title, room); len([]rune(t)) >= min(minTitle/2, want) {
+			return p + subjectDash + t
 		}
 	}
-	room := SubjectMax - len([]rune(prefix)) - len([]rune(" — "))
+	prefix := prefixes[len(prefixes)-1]
+	room := SubjectMax - len([]rune(prefix)) - len([]rune(subjectDash))
 	if room < minTitle/2 {
 		return Truncate(prefix, SubjectMax)
 	}
-	return prefix + " — " + Truncate(title, room)
+	return prefix + subjectDash + Truncate(title, room)
 }
+
+// subjectDash separates a subject's words from the title: the en dash
+// French typography uses for it.
+const subjectDash = " – "

@@ -284,7 +284,7 @@ func TestPreviewPlanAndSendTest(t *testing.T) {
 	b.ok(t, "subscribe", "--session", id, "--email", "marie@example.gouv.fr")
 
 	text := b.ok(t, "preview", "--session", id, "--kind", "j1")
-	for _, want := range []string{"Objet : Rappel\u00a0: webinaire demain à 14\u00a0h — Numérique écoresponsable", "Camille Exemple",
+	for _, want := range []string{"Objet : Rappel\u00a0: webinaire demain à 14\u00a0h – Numérique écoresponsable", "Camille Exemple",
 		"mardi 12 mars 2030 de 14\u00a0h à 16\u00a0h", "accessible aux personnes à mobilité réduite"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("preview lacks %q:\n%s", want, text)
