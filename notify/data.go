@@ -18,6 +18,9 @@ func (c *Composer) data(m Message) templates.Data {
 	c.setLinks(&d, c.cfg.Tokens.Sign(token.Unsubscribe, m.SignupID))
 	if m.PreviousStartsAt != nil {
 		d.PreviousWhen = templates.Span(*m.PreviousStartsAt, m.PreviousEndsAt, zone)
+		py, pm, pd := m.PreviousStartsAt.In(zone).Date()
+		ny, nm, nd := m.Session.StartsAt.In(zone).Date()
+		d.DateChanged = py != ny || pm != nm || pd != nd
 	}
 	if m.ConfirmToken != "" {
 		d.ConfirmURL = c.ConfirmURL(m.ConfirmToken)

@@ -305,7 +305,7 @@ func TestRescheduleDuringBatch(t *testing.T) {
 	for _, m := range b.smtp.Messages() {
 		p, _ := m.Parse()
 		if p.Header.Get("X-Rappel-Kind") == "reschedule" {
-			if text := p.Parts["text/plain"]; !strings.Contains(text, "Nouvel horaire") || !strings.Contains(text, "Ancien horaire, annulé") {
+			if text := p.Parts["text/plain"]; !strings.Contains(text, "est déplacé") || !strings.Contains(text, "initial") {
 				t.Errorf("notice:\n%s", text)
 			}
 			break

@@ -267,7 +267,7 @@ func TestReactsToChanges(t *testing.T) {
 		case "h1":
 			checkOnTime(t, m, newStart.Add(-time.Hour))
 		case "reschedule":
-			if !strings.Contains(p.Parts["text/plain"], "Ancien horaire, annulé") || m.At.After(newStart.Add(-time.Hour)) {
+			if !strings.Contains(p.Parts["text/plain"], "initial") || m.At.After(newStart.Add(-time.Hour)) {
 				t.Errorf("reschedule notice at %s:\n%s", m.At, p.Parts["text/plain"])
 			}
 		}

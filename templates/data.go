@@ -36,6 +36,9 @@ type Data struct {
 	// PreviousWhen is, in a reschedule notice, the span the recipient knew
 	// before the move: "mercredi 17 novembre 2021 de 17 h à 17 h 30".
 	PreviousWhen string
+	// DateChanged says a reschedule moved the session to another day, not
+	// only to another time of the same day.
+	DateChanged bool
 	// ConfirmURL is, in a sign-up confirmation request, the link that
 	// confirms the sign-up; ConfirmValidity says for how long it works
 	// ("48 heures").
