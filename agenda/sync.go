@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/dinum/rappel/store"
 )
@@ -135,8 +137,25 @@ func normalized(entries []Entry) []Entry {
 	for i := range out {
 		e := &out[i]
 		e.Title, e.Location, e.Description = store.OneLine(e.Title), store.OneLine(e.Location), store.Paragraphs(e.Description)
+		e.Title, e.Location, e.Description = apostrophes(e.Title), apostrophes(e.Location), apostrophes(e.Description)
 	}
 	return out
+}
+
+// apostrophes writes the apostrophes a programme typed straight (« l'ANCT »)
+// as French typography has them (« l’ANCT »): between two letters only,
+// so that quotes and code are left alone.
+func apostrophes(s string) string {
+	if !strings.ContainsRune(s, '\'') {
+		return s
+	}
+	r := []rune(s)
+	for i := 1; i+1 < len(r); i++ {
+		if r[i] == '\'' && unicode.IsLetter(r[i-1]) && unicode.IsLetter(r[i+1]) {
+			r[i] = '’'
+		}
+	}
+	return string(r)
 }
 
 // match pairs the programme's entries with the sessions, and decides.

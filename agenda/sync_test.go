@@ -51,7 +51,7 @@ func TestImportFixture(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		checkPublished(t, i, string(s.Kind), s.Title, s.Location, s.PageURL, s.Description, s.StartsAt, s.EndsAt, s.Accessible)
+		checkPublished(t, i, string(s.Kind), s.Title, s.Location, s.PageURL, s.Description, s.StartsAt, s.EndsAt, s.Accessible, true)
 		if s.AgendaSource == nil || *s.AgendaSource != "Mois de l’innovation publique édition 2021" {
 			t.Errorf("session %d: agenda source %v", s.ID, s.AgendaSource)
 		}
