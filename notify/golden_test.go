@@ -46,7 +46,9 @@ func agenda(t *testing.T) []agendaSession {
 			Location: segur, StartsAt: at(15, 18, 0),
 			PageURL: "https://www.eventbrite.fr/e/billets-comment-ladministration-peut-elle-aider-proactivement-les-jeunes-199724931807"}, 2*time.Hour)},
 		{"hybride", "court", span(templates.SessionInput{ID: 6, Kind: "table-ronde",
-			Title:    "Travail en mode hybride, et maintenant ?",
+			Title: "Travail en mode hybride, et maintenant ?",
+			Description: "Le télétravail s’installe désormais de façon pérenne dans les organisations.\n\n" +
+				"Une table ronde de praticiens, agents et managers.",
 			Location: segur, Accessible: true, StartsAt: at(24, 10, 30),
 			JoinURL: "https://webconf.numerique.gouv.fr/travail-hybride-et-maintenant",
 			PageURL: "https://www.modernisation.gouv.fr/mois-de-linnovation-publique/travail-en-mode-hybride-et-maintenant",
