@@ -17,7 +17,7 @@ func (s *Server) sessionList(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, err)
 		return
 	}
-	page := templates.Page{Title: "Sessions à venir"}
+	page := templates.Page{Title: "Événements à venir"}
 	for _, sess := range sessions {
 		page.Sessions = append(page.Sessions, s.words(sess))
 	}
@@ -88,7 +88,7 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 // formMessage says what is wrong with a field the way a form says it.
 func formMessage(ferr *store.FieldError) string {
 	if ferr.Field == "email" {
-		return "Saisissez une adresse électronique valide, par exemple nom@exemple.gouv.fr."
+		return "Saisissez une adresse électronique valide, par exemple nom@domaine.fr."
 	}
 	return ferr.Message
 }
