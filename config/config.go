@@ -56,6 +56,10 @@ type Config struct {
 	ConfirmsPerDay int
 	SignupsPerHour int
 	TrustedProxies int
+	// What the pages say of the service and of who runs it.
+	SiteController, SiteContact            string
+	AccessibilityStatus                    string
+	AccessibilityURL, LegalURL, PrivacyURL string
 	// MetricsAddr, when set, serves /metrics there and not on HTTPAddr.
 	MetricsAddr string
 

@@ -147,6 +147,28 @@ var options = []option{
 			}
 			return nil
 		}},
+	{name: "SITE_CONTROLLER", doc: "qui est responsable des données personnelles, nommé dans les pages (par exemple « Direction interministérielle du numérique (DINUM) ») ; par défaut le nom de MAIL_FROM",
+		parse: func(c *Config, v string) error { c.SiteController = v; return checkLine(v) }},
+	{name: "SITE_CONTACT", doc: "adresse où exercer ses droits et signaler un défaut d'accessibilité ; par défaut celle de MAIL_REPLY_TO",
+		parse: func(c *Config, v string) error {
+			a, err := mail.ParseAddress(v)
+			if err != nil || a.Name != "" {
+				return fmt.Errorf("« %s » : une adresse seule est attendue", v)
+			}
+			c.SiteContact = a.Address
+			return nil
+		}},
+	{name: "ACCESSIBILITY_STATUS", def: "non", doc: "conformité au RGAA que déclarent les pages : non, partiellement ou totalement",
+		parse: func(c *Config, v string) error {
+			c.AccessibilityStatus = v
+			return oneOf(v, "non", "partiellement", "totalement")
+		}},
+	{name: "ACCESSIBILITY_URL", doc: "page de la déclaration d'accessibilité, si vous en publiez une (sinon celle de rappel, /accessibilite)",
+		parse: func(c *Config, v string) error { c.AccessibilityURL = v; return checkPageURL(v) }},
+	{name: "LEGAL_URL", doc: "page des mentions légales, si vous en publiez une (sinon celle de rappel, /mentions-legales)",
+		parse: func(c *Config, v string) error { c.LegalURL = v; return checkPageURL(v) }},
+	{name: "PRIVACY_URL", doc: "page sur les données personnelles, si vous en publiez une (sinon celle de rappel, /donnees-personnelles)",
+		parse: func(c *Config, v string) error { c.PrivacyURL = v; return checkPageURL(v) }},
 	{name: "TRUST_PROXY", def: "false", doc: "mandataires inverses devant rappel qui ajoutent l'adresse du client à X-Forwarded-For : false (aucun), true (un seul) ou leur nombre ; seules les adresses qu'ils ont écrites sont lues",
 		parse: parseTrustProxy},
 	{name: "LOG_LEVEL", doc: "debug, info, warn ou error (par défaut info pour « run », warn pour les autres commandes)",
@@ -327,6 +349,21 @@ func parseKeys(c *Config, v string) error {
 			return err
 		}
 		c.SecretKeys = append(c.SecretKeys, key)
+	}
+	return nil
+}
+
+func checkLine(v string) error {
+	if strings.ContainsAny(v, "\r\n\t") || len(v) > 200 {
+		return fmt.Errorf("« %s » : une ligne de 200 caractères au plus est attendue", v)
+	}
+	return nil
+}
+
+func checkPageURL(v string) error {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("« %s » : une adresse https://… complète est attendue", v)
 	}
 	return nil
 }

@@ -192,10 +192,37 @@ func splitContact(c string) (name, email string) {
 	return a.Name, a.Address
 }
 
+// Site is what every page says of the service and of who runs it: the
+// footer's mandatory links (accessibility, legal notice, personal data)
+// and the facts of the personal-data notice.
+type Site struct {
+	// Controller is who is responsible for the personal data (« DINUM »).
+	Controller string
+	// Contact is where to write to exercise one's rights.
+	Contact string
+	// Retention says how long sign-ups are kept after a session
+	// (« 90 jours »); Pending how long an unconfirmed one is (« 72 heures »).
+	Retention string
+	Pending   string
+	// Accessibility is the conformity the accessibility statement declares:
+	// « non conforme », « partiellement conforme », « totalement conforme ».
+	Accessibility string
+	// AccessibilityURL, LegalURL and PrivacyURL are the footer's pages:
+	// the operator's own, or rappel's (/accessibilite, /mentions-legales,
+	// /donnees-personnelles).
+	AccessibilityURL string
+	LegalURL         string
+	PrivacyURL       string
+	// Reminders says when reminders are sent: « la veille et une heure avant ».
+	Reminders string
+}
+
 // Page is what every page template is given.
 type Page struct {
 	// Title names the page, in its <title>.
 	Title string
+	// Site is the service's information, the same on every page.
+	Site Site
 	// Message is the text of an error page, or why sign-ups are closed.
 	Message string
 	// Session is the session the page is about, if any.

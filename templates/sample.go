@@ -58,10 +58,13 @@ func sampleData(loc *time.Location) []Data {
 
 func samplePages(loc *time.Location) []Page {
 	s := NewSession(sampleSession(loc, true, true), loc)
+	site := Site{Controller: "DINUM", Contact: "contact@example.gouv.fr", Retention: "90 jours", Pending: "72 heures",
+		Accessibility: "non conforme", AccessibilityURL: "/accessibilite", LegalURL: "/mentions-legales",
+		PrivacyURL: "/donnees-personnelles", Reminders: "la veille et une heure avant"}
 	return []Page{
-		{Title: "Exemple", Message: "Message d’exemple.", Action: "/exemple", Session: s,
+		{Title: "Exemple", Site: site, Message: "Message d’exemple.", Action: "/exemple", Session: s,
 			Sessions: []Session{s}, Reminders: "la veille et une heure avant"},
-		{Title: "Exemple", Session: s, Closed: true, All: true,
+		{Title: "Exemple", Site: site, Session: s, Closed: true, All: true,
 			Values: map[string]string{"email": "x"}, Errors: map[string]string{"email": "invalide"}},
 	}
 }

@@ -74,7 +74,8 @@ var funcs = map[string]any{
 }
 
 // Pages lists the page templates every set must have.
-var Pages = []string{"sessions", "session", "signup-sent", "confirm", "confirmed", "unsubscribe", "unsubscribed", "error"}
+var Pages = []string{"sessions", "session", "signup-sent", "confirm", "confirmed", "unsubscribe", "unsubscribed", "error",
+	"accessibility", "legal", "privacy"}
 
 // paragraphs splits a text at its blank lines.
 func paragraphs(s string) []string {

@@ -130,7 +130,15 @@ func (s *Server) renderError(w http.ResponseWriter, status int, title, message s
 	s.render(w, status, "error", templates.Page{Title: title, Message: message})
 }
 
+// sitePage serves one of the notices the footer links to.
+func (s *Server) sitePage(name, title string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		s.render(w, http.StatusOK, name, templates.Page{Title: title})
+	}
+}
+
 func (s *Server) render(w http.ResponseWriter, status int, name string, p templates.Page) {
+	p.Site = s.cfg.Site
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	if err := s.cfg.Templates.RenderPage(w, name, p); err != nil {

@@ -269,3 +269,26 @@ func (b *testBundle) signupOf(t *testing.T, sessionID int64, email string) store
 }
 
 func itoa(i int64) string { return strconv.FormatInt(i, 10) }
+
+// TestFooterAndNotices: every page carries the footer's mandatory links
+// (accessibility status, legal notice, personal data), they lead to pages,
+// and the sign-up form says what is done with the address.
+func TestFooterAndNotices(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	s := b.newSession(t)
+	code, body, _ := get(t, b.srv.URL+"/sessions/"+strconv.FormatInt(s.ID, 10))
+	for _, want := range []string{`href="/accessibilite">Accessibilité`, `non conforme</a>`, `href="/mentions-legales">Mentions légales</a>`,
+		`href="/donnees-personnelles">Données personnelles</a>`, "traite votre adresse pour cette inscription seulement", "En savoir plus sur vos données"} {
+		if code != 200 || !strings.Contains(body, want) {
+			t.Errorf("session page (%d) lacks %q", code, want)
+		}
+	}
+	for path, want := range map[string]string{
+		"/accessibilite": "État de conformité", "/mentions-legales": "Éditeur", "/donnees-personnelles": "Responsable du traitement",
+	} {
+		if code, body, _ := get(t, b.srv.URL+path); code != 200 || !strings.Contains(body, want) {
+			t.Errorf("%s: %d, lacks %q", path, code, want)
+		}
+	}
+}

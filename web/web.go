@@ -47,6 +47,9 @@ type Config struct {
 	// OpsOnly serves health, readiness and metrics only: the HTTP side of
 	// a worker-only replica.
 	OpsOnly bool
+	// Site is what every page says of the service (footer, notices); its
+	// empty pages default to rappel's own.
+	Site templates.Site
 }
 
 // Server serves rappel's HTTP endpoints.
@@ -61,6 +64,14 @@ type Server struct {
 func New(cfg Config) *Server {
 	cfg.ConfirmsPerDay = cmp.Or(cfg.ConfirmsPerDay, 3)
 	cfg.SignupsPerHour = cmp.Or(cfg.SignupsPerHour, 20)
+	cfg.Site.Controller = cmp.Or(cfg.Site.Controller, "l’administration qui publie ce service")
+	cfg.Site.Accessibility = cmp.Or(cfg.Site.Accessibility, "non conforme")
+	cfg.Site.AccessibilityURL = cmp.Or(cfg.Site.AccessibilityURL, "/accessibilite")
+	cfg.Site.LegalURL = cmp.Or(cfg.Site.LegalURL, "/mentions-legales")
+	cfg.Site.PrivacyURL = cmp.Or(cfg.Site.PrivacyURL, "/donnees-personnelles")
+	cfg.Site.Retention = cmp.Or(cfg.Site.Retention, "90 jours")
+	cfg.Site.Pending = cmp.Or(cfg.Site.Pending, "72 heures")
+	cfg.Site.Reminders = cmp.Or(cfg.Site.Reminders, cfg.Reminders)
 	return &Server{cfg: cfg, store: cfg.Store, logger: cfg.Logger, clients: newLimiter(cfg.SignupsPerHour, maxClients)}
 }
 
@@ -91,6 +102,9 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /annulation/{token}", cop.Handler(s.unsubscribeScope(scopeSession)))
 	mux.HandleFunc("GET /desabonnement/{token}", s.unsubscribePage(scopeAll))
 	mux.Handle("POST /desabonnement/{token}", cop.Handler(s.unsubscribeScope(scopeAll)))
+	mux.HandleFunc("GET /accessibilite", s.sitePage("accessibility", "Accessibilité"))
+	mux.HandleFunc("GET /mentions-legales", s.sitePage("legal", "Mentions légales"))
+	mux.HandleFunc("GET /donnees-personnelles", s.sitePage("privacy", "Données personnelles"))
 	mux.Handle("/api/", s.api())
 	mux.HandleFunc("/", s.notFound)
 	return securityHeaders(mux)

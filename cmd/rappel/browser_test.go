@@ -183,6 +183,9 @@ func TestBrowserSignUpConfirmUnsubscribe(t *testing.T) {
 	if out := b.ok(t, "session", "show", other); !strings.Contains(out, "0 confirmée(s), 0 en attente, 1 désinscrite(s)") {
 		t.Errorf("the opt-out left another session:\n%s", out)
 	}
+	do("notices", chromedp.Navigate(base+"/accessibilite"), a.audit("accessibilité"),
+		chromedp.Navigate(base+"/mentions-legales"), a.audit("mentions légales"),
+		chromedp.Navigate(base+"/donnees-personnelles"), a.audit("données personnelles"))
 	do("errors", chromedp.Navigate(base+"/confirmation/lien-invalide"), a.audit("lien invalide"),
 		chromedp.Navigate(base+"/nulle-part"), a.audit("page introuvable"))
 

@@ -18,6 +18,7 @@ import (
 	"github.com/dinum/rappel/notify"
 	"github.com/dinum/rappel/scheduler"
 	"github.com/dinum/rappel/store"
+	"github.com/dinum/rappel/templates"
 	"github.com/dinum/rappel/web"
 )
 
@@ -168,7 +169,7 @@ func startWeb(ctx context.Context, g *errgroup.Group, a *app, parts mailParts, m
 		Store: a.store, Tokens: parts.signer, Templates: parts.templates, Location: a.cfg.Location,
 		Logger: a.logger, Reminders: parts.reminders, ConfirmsPerDay: a.cfg.ConfirmsPerDay,
 		SignupsPerHour: a.cfg.SignupsPerHour, TrustedProxies: a.cfg.TrustedProxies,
-		Metrics: mainMetrics, OpsOnly: opsOnly,
+		Metrics: mainMetrics, OpsOnly: opsOnly, Site: site(a),
 	}).Handler()
 	return serveHTTP(ctx, g, a, "HTTP_ADDR", a.cfg.HTTPAddr, handler)
 }
@@ -201,4 +202,21 @@ func serveHTTP(ctx context.Context, g *errgroup.Group, a *app, variable, addr st
 		return srv.Shutdown(shutdownCtx)
 	})
 	return nil
+}
+
+// site is what the pages say of the service, from the configuration.
+func site(a *app) templates.Site {
+	s := templates.Site{
+		Controller: a.cfg.SiteController, Contact: a.cfg.SiteContact,
+		Accessibility: a.cfg.AccessibilityStatus + " conforme", AccessibilityURL: a.cfg.AccessibilityURL,
+		LegalURL: a.cfg.LegalURL, PrivacyURL: a.cfg.PrivacyURL,
+		Retention: templates.Duration(a.cfg.Retention), Pending: templates.Duration(a.cfg.PendingTTL),
+	}
+	if s.Controller == "" && a.cfg.MailFrom != nil {
+		s.Controller = a.cfg.MailFrom.Name
+	}
+	if s.Contact == "" && a.cfg.MailReplyTo != nil {
+		s.Contact = a.cfg.MailReplyTo.Address
+	}
+	return s
 }
