@@ -2,6 +2,7 @@ package notify
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"net/mail"
 	"strings"
@@ -66,7 +67,7 @@ func (c *Composer) calendar(m Message, method ics.Method) ([]byte, error) {
 		ev.SetURL(m.Session.PageURL)
 	}
 	if r := c.replyTo(m.Session); r != nil {
-		ev.SetOrganizer("mailto:"+r.Address, ics.WithCN(cmpOr(r.Name, r.Address)))
+		ev.SetOrganizer("mailto:"+r.Address, ics.WithCN(cmp.Or(r.Name, r.Address)))
 	}
 	var buf bytes.Buffer
 	if err := cal.SerializeTo(&buf); err != nil {
@@ -108,13 +109,6 @@ func contactWords(a *mail.Address) string {
 		return a.Address
 	}
 	return a.Name + " (" + a.Address + ")"
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // vtimezone describes loc around an event from Go's own zone database, for

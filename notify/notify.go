@@ -13,6 +13,7 @@ import (
 	"github.com/dinum/rappel/kind"
 	"github.com/dinum/rappel/templates"
 	"github.com/dinum/rappel/token"
+	"github.com/dinum/rappel/when"
 )
 
 // Sender delivers built messages. Implementations are safe for concurrent
@@ -105,12 +106,7 @@ func NewComposer(cfg ComposerConfig) (*Composer, error) {
 // zone is the time zone a session's times are written in: its own, else
 // the configured one.
 func (c *Composer) zone(s templates.SessionInput) *time.Location {
-	if s.Zone != "" {
-		if z, err := time.LoadLocation(s.Zone); err == nil {
-			return z
-		}
-	}
-	return c.cfg.Location
+	return when.Zone(s.Zone, c.cfg.Location)
 }
 
 // replyTo is whom replies about a session go to: its contact (its own or

@@ -316,10 +316,5 @@ func (s *Scheduler) purge(ctx context.Context) {
 // zone is a session's own zone, else the configured one: a reminder
 // counted in days keeps the wall-clock time of the session's zone.
 func (s *Scheduler) zone(name string) *time.Location {
-	if name != "" {
-		if z, err := time.LoadLocation(name); err == nil {
-			return z
-		}
-	}
-	return s.cfg.Location
+	return when.Zone(name, s.cfg.Location)
 }

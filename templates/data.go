@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dinum/rappel/kind"
+	"github.com/dinum/rappel/when"
 )
 
 // Data is what every email template is given. Every message kind receives
@@ -118,11 +119,7 @@ type SessionInput struct {
 // NewSession writes a session's times and kind in French, in its own zone
 // or else in loc.
 func NewSession(in SessionInput, loc *time.Location) Session {
-	if in.Zone != "" {
-		if z, err := time.LoadLocation(in.Zone); err == nil {
-			loc = z
-		}
-	}
+	loc = when.Zone(in.Zone, loc)
 	start := in.StartsAt.In(loc)
 	name, email := splitContact(in.Contact)
 	return Session{

@@ -73,10 +73,8 @@ func sessionChanges(p parsedArgs, loc *time.Location) (store.SessionChanges, err
 	if c.JoinURL == nil {
 		c.JoinURL = text("url") // --join-url's former name
 	}
-	if c.Timezone != nil && *c.Timezone != "" {
-		if z, err := time.LoadLocation(*c.Timezone); err == nil && *c.Timezone != "Local" {
-			loc = z
-		}
+	if c.Timezone != nil {
+		loc = when.Zone(*c.Timezone, loc)
 	}
 	if k := text("kind"); k != nil {
 		sk := kind.Session(*k)
@@ -270,10 +268,5 @@ func cmdSessionCancel(ctx context.Context, a *app, args []string) error {
 // sessionZone is the zone a session's times are read and written in: its
 // own, else RAPPEL_TIMEZONE.
 func sessionZone(a *app, s store.Session) *time.Location {
-	if s.Timezone != "" {
-		if z, err := time.LoadLocation(s.Timezone); err == nil {
-			return z
-		}
-	}
-	return a.cfg.Location
+	return when.Zone(s.Timezone, a.cfg.Location)
 }
