@@ -166,7 +166,7 @@ func renderAll(b *testing.B, n int) []*notify.Email {
 	public, _ := url.Parse("https://rappel.numerique.gouv.fr")
 	composer, err := notify.NewComposer(notify.ComposerConfig{
 		From: from, PublicURL: public, Location: paris, Templates: tpl, Tokens: signer,
-		Reminders: "la veille et une heure avant", ConfirmValidity: "48 heures",
+		Reminders: "des rappels la veille, puis une heure avant", ConfirmValidity: "48 heures",
 	})
 	if err != nil {
 		b.Fatal(err)

@@ -73,8 +73,8 @@ type ComposerConfig struct {
 	Location          *time.Location
 	Templates         *templates.Set
 	Tokens            *token.Signer
-	// Reminders says when reminders are sent, for the messages that tell
-	// it: "la veille et une heure avant".
+	// Reminders says which reminders a sign-up brings, for the messages
+	// that tell it: « des rappels la veille, puis une heure avant ».
 	Reminders string
 	// ConfirmValidity says how long a confirmation link works: "48 heures".
 	ConfirmValidity string

@@ -45,8 +45,8 @@ type Data struct {
 	// ("48 heures").
 	ConfirmURL      string
 	ConfirmValidity string
-	// Reminders says when reminders are sent: "la veille et une heure
-	// avant".
+	// Reminders says which reminders a sign-up brings: « des rappels la
+	// veille, puis une heure avant » (« un rappel la veille » for one).
 	Reminders string
 	// Calendar is true when an .ics file is attached to the message.
 	Calendar bool
@@ -210,7 +210,7 @@ type Site struct {
 	AccessibilityURL string
 	LegalURL         string
 	PrivacyURL       string
-	// Reminders says when reminders are sent: « la veille et une heure avant ».
+	// Reminders says when reminders leave: « la veille, puis une heure avant ».
 	Reminders string
 }
 
@@ -238,7 +238,9 @@ type Page struct {
 	// page lets the person choose it.
 	All    bool
 	Choice bool
-	// Reminders says when reminders are sent: "la veille et une heure
-	// avant".
+	// Reminders says which reminders a sign-up brings: « des rappels la
+	// veille, puis une heure avant ».
 	Reminders string
+	// Validity says how long a confirmation link works: « 48 heures ».
+	Validity string
 }

@@ -233,3 +233,26 @@ func Join(items []string) string {
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " et " + items[len(items)-1]
 }
+
+// Schedule says when reminders leave, in their order: « la veille »,
+// « la veille, puis une heure avant », « sept jours avant, la veille, puis
+// une heure avant ». « puis » says they come one after the other, which
+// « et » does not.
+func Schedule(when []string) string {
+	if len(when) < 2 {
+		return strings.Join(when, "")
+	}
+	return strings.Join(when[:len(when)-1], ", ") + ", puis " + when[len(when)-1]
+}
+
+// RemindersPhrase is what a sign-up brings: « un rappel la veille », « des
+// rappels la veille, puis une heure avant »; "" without reminders.
+func RemindersPhrase(when []string) string {
+	switch len(when) {
+	case 0:
+		return ""
+	case 1:
+		return "un rappel " + when[0]
+	}
+	return "des rappels " + Schedule(when)
+}

@@ -194,3 +194,23 @@ func TestDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestRemindersPhrase(t *testing.T) {
+	for _, c := range []struct {
+		when             []string
+		schedule, phrase string
+	}{
+		{nil, "", ""},
+		{[]string{"la veille"}, "la veille", "un rappel la veille"},
+		{[]string{"la veille", "une heure avant"}, "la veille, puis une heure avant", "des rappels la veille, puis une heure avant"},
+		{[]string{"7 jours avant", "la veille", "une heure avant"}, "7 jours avant, la veille, puis une heure avant",
+			"des rappels 7 jours avant, la veille, puis une heure avant"},
+	} {
+		if got := Schedule(c.when); got != c.schedule {
+			t.Errorf("Schedule(%q) = %q, want %q", c.when, got, c.schedule)
+		}
+		if got := RemindersPhrase(c.when); got != c.phrase {
+			t.Errorf("RemindersPhrase(%q) = %q, want %q", c.when, got, c.phrase)
+		}
+	}
+}

@@ -43,7 +43,7 @@ func Sample(loc *time.Location, k kind.Message, online, onSite bool) Data {
 		PreviousWhen:    Span(prev, &prevEnd, loc),
 		ConfirmURL:      "https://rappel.example.gouv.fr/confirmation/exemple",
 		ConfirmValidity: "48 heures",
-		Reminders:       "la veille et une heure avant",
+		Reminders:       "des rappels la veille, puis une heure avant",
 		Calendar:        true,
 	}
 }
@@ -60,10 +60,10 @@ func samplePages(loc *time.Location) []Page {
 	s := NewSession(sampleSession(loc, true, true), loc)
 	site := Site{Controller: "DINUM", Contact: "contact@example.gouv.fr", Retention: "90 jours", Pending: "72 heures",
 		Accessibility: "non conforme", AccessibilityURL: "/accessibilite", LegalURL: "/mentions-legales",
-		PrivacyURL: "/donnees-personnelles", Reminders: "la veille et une heure avant"}
+		PrivacyURL: "/donnees-personnelles", Reminders: "la veille, puis une heure avant"}
 	return []Page{
 		{Title: "Exemple", Site: site, Message: "Message d’exemple.", Action: "/exemple", Session: s,
-			Sessions: []Session{s}, Reminders: "la veille et une heure avant"},
+			Sessions: []Session{s}, Reminders: "des rappels la veille, puis une heure avant"},
 		{Title: "Exemple", Site: site, Session: s, Closed: true, All: true,
 			Values: map[string]string{"email": "x"}, Errors: map[string]string{"email": "invalide"}},
 	}

@@ -41,6 +41,8 @@ func (s *Server) sessionForm(sess store.Session, values, errs map[string]string)
 	switch {
 	case sess.Status == store.SessionCancelled:
 		page.Closed, page.Message = true, "Cette session est annulée."
+	case sess.EndsAt != nil && !sess.EndsAt.After(timeNow()):
+		page.Closed, page.Message = true, "Cette session est terminée."
 	case !sess.StartsAt.After(timeNow()):
 		page.Closed, page.Message = true, "Cette session a déjà commencé."
 	}
@@ -82,7 +84,9 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.logger.Info("Sign-up requested.", slog.Int64("session_id", sess.ID), slog.String("outcome", outcome))
-	s.render(w, http.StatusOK, "signup-sent", templates.Page{Title: "Vérifiez votre messagerie", Session: s.words(sess)})
+	s.render(w, http.StatusOK, "signup-sent", templates.Page{
+		Title: "Vérifiez votre messagerie", Session: s.words(sess), Values: values, Validity: s.cfg.ConfirmValidity,
+	})
 }
 
 // formMessage says what is wrong with a field the way a form says it.

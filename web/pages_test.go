@@ -106,6 +106,11 @@ func TestSignup(t *testing.T) {
 		u := b.srv.URL + "/sessions/" + itoa(s.ID)
 		_, fresh := post(t, u, url.Values{"email": {"Nouvelle@Example.gouv.fr"}, "nom": {"Nouvelle"}}, nil)
 		_, known := post(t, u, url.Values{"email": {"deja@example.gouv.fr"}, "nom": {"Nouvelle"}}, nil)
+		// The page echoes the address typed, and nothing else differs.
+		if !strings.Contains(fresh, "<strong>Nouvelle@Example.gouv.fr</strong>") || !strings.Contains(fresh, "valable 48") {
+			t.Errorf("the answer does not echo the address and the validity:\n%s", fresh)
+		}
+		fresh = strings.Replace(fresh, "Nouvelle@Example.gouv.fr", "deja@example.gouv.fr", 1)
 		if !strings.Contains(fresh, "Vérifiez votre messagerie") || fresh != known {
 			t.Errorf("answers differ:\n%s\n---\n%s", fresh, known)
 		}
@@ -120,11 +125,31 @@ func TestSignup(t *testing.T) {
 		s := b.newSession(t)
 		code, body := post(t, b.srv.URL+"/sessions/"+itoa(s.ID), url.Values{"email": {"pas-une-adresse"}}, nil)
 		if code != 400 || !strings.Contains(body, "fr-input-group--error") || !strings.Contains(body, `aria-invalid="true"`) ||
-			!strings.Contains(body, `value="pas-une-adresse"`) {
+			!strings.Contains(body, `value="pas-une-adresse"`) || !strings.Contains(body, "<title>Erreur\u00a0: ") {
 			t.Errorf("bad address = %d\n%s", code, body)
 		}
 		if n := b.confirmations(t, s.ID); n != 0 {
 			t.Errorf("%d confirmation requests after a rejected form", n)
+		}
+	})
+
+	t.Run("StartedOrFinished", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		started := b.newSession(t, func(p *store.SessionParams) {
+			p.StartsAt = time.Now().Add(-time.Hour)
+			end := time.Now().Add(time.Hour)
+			p.EndsAt = &end
+		})
+		finished := b.newSession(t, func(p *store.SessionParams) {
+			p.StartsAt = time.Now().Add(-3 * time.Hour)
+			end := time.Now().Add(-2 * time.Hour)
+			p.EndsAt = &end
+		})
+		for s, want := range map[int64]string{started.ID: "a déjà commencé", finished.ID: "est terminée"} {
+			if _, body, _ := get(t, b.srv.URL+"/sessions/"+itoa(s)); !strings.Contains(body, want) || strings.Contains(body, "<form") {
+				t.Errorf("session %d: want « %s » and no form", s, want)
+			}
 		}
 	})
 

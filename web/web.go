@@ -30,8 +30,11 @@ type Config struct {
 	Templates *templates.Set
 	Location  *time.Location
 	Logger    *slog.Logger
-	// Reminders says when reminders are sent, for the pages that tell it.
+	// Reminders says which reminders a sign-up brings, « des rappels la
+	// veille, puis une heure avant », for the pages that tell it.
 	Reminders string
+	// ConfirmValidity says how long a confirmation link works, « 48 heures ».
+	ConfirmValidity string
 	// ConfirmsPerDay is the most confirmation requests an address gets in
 	// 24 hours; default 3.
 	ConfirmsPerDay int
@@ -71,7 +74,7 @@ func New(cfg Config) *Server {
 	cfg.Site.PrivacyURL = cmp.Or(cfg.Site.PrivacyURL, "/donnees-personnelles")
 	cfg.Site.Retention = cmp.Or(cfg.Site.Retention, "90 jours")
 	cfg.Site.Pending = cmp.Or(cfg.Site.Pending, "72 heures")
-	cfg.Site.Reminders = cmp.Or(cfg.Site.Reminders, cfg.Reminders)
+	cfg.ConfirmValidity = cmp.Or(cfg.ConfirmValidity, "48 heures")
 	return &Server{cfg: cfg, store: cfg.Store, logger: cfg.Logger, clients: newLimiter(cfg.SignupsPerHour, maxClients)}
 }
 

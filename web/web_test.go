@@ -52,7 +52,7 @@ func serveWith(t *testing.T, st *store.Store, perHour int) *testBundle {
 	loc, _ := time.LoadLocation("Europe/Paris")
 	srv := httptest.NewServer(web.New(web.Config{
 		Store: st, Tokens: signer, Templates: tpl, Location: loc, Logger: slog.New(slog.DiscardHandler),
-		Reminders: "la veille et une heure avant", SignupsPerHour: perHour,
+		Reminders: "des rappels la veille, puis une heure avant", SignupsPerHour: perHour,
 	}).Handler())
 	t.Cleanup(srv.Close)
 	b := &testBundle{st: st, srv: srv, signer: signer}

@@ -169,7 +169,7 @@ func startWeb(ctx context.Context, g *errgroup.Group, a *app, parts mailParts, m
 		Store: a.store, Tokens: parts.signer, Templates: parts.templates, Location: a.cfg.Location,
 		Logger: a.logger, Reminders: parts.reminders, ConfirmsPerDay: a.cfg.ConfirmsPerDay,
 		SignupsPerHour: a.cfg.SignupsPerHour, TrustedProxies: a.cfg.TrustedProxies,
-		Metrics: mainMetrics, OpsOnly: opsOnly, Site: site(a),
+		Metrics: mainMetrics, OpsOnly: opsOnly, Site: site(a, parts.schedule), ConfirmValidity: parts.validity,
 	}).Handler()
 	return serveHTTP(ctx, g, a, "HTTP_ADDR", a.cfg.HTTPAddr, handler)
 }
@@ -205,8 +205,9 @@ func serveHTTP(ctx context.Context, g *errgroup.Group, a *app, variable, addr st
 }
 
 // site is what the pages say of the service, from the configuration.
-func site(a *app) templates.Site {
+func site(a *app, schedule string) templates.Site {
 	s := templates.Site{
+		Reminders:  schedule,
 		Controller: a.cfg.SiteController, Contact: a.cfg.SiteContact,
 		Accessibility: a.cfg.AccessibilityStatus + " conforme", AccessibilityURL: a.cfg.AccessibilityURL,
 		LegalURL: a.cfg.LegalURL, PrivacyURL: a.cfg.PrivacyURL,

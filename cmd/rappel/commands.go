@@ -89,7 +89,7 @@ func findCommand(args []string) (command, []string, error) {
 func cmdHelp(_ context.Context, a *app, _ []string) error {
 	w := a.stdout
 	fmt.Fprintln(w, "rappel envoie les rappels des sessions (ateliers, webinaires, formations…) :")
-	fmt.Fprintln(w, "la veille et une heure avant, par courriel.")
+	fmt.Fprintln(w, "par défaut la veille, puis une heure avant, par courriel.")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Usage : rappel [--env-file FICHIER] COMMANDE [OPTIONS]")
 	fmt.Fprintln(w)

@@ -18,8 +18,12 @@ type mailParts struct {
 	templates *templates.Set
 	signer    *token.Signer
 	composer  *notify.Composer
-	// reminders says when reminders are sent: "la veille et une heure avant".
-	reminders string
+	// reminders is what a sign-up brings, « des rappels la veille, puis une
+	// heure avant »; schedule when they leave, « la veille, puis une heure
+	// avant ».
+	reminders, schedule string
+	// validity says how long a confirmation link works: « 48 heures ».
+	validity string
 }
 
 func (a *app) mailParts() (mailParts, error) {
@@ -38,13 +42,14 @@ func (a *app) mailParts() (mailParts, error) {
 	composer, err := notify.NewComposer(notify.ComposerConfig{
 		From: a.cfg.MailFrom, PublicURL: a.cfg.PublicURL, UnsubscribeMailto: a.cfg.UnsubscribeMailto,
 		Location: a.cfg.Location, Templates: tpl, Tokens: signer,
-		Reminders: templates.Join(when), ConfirmValidity: templates.Duration(a.cfg.ConfirmTTL),
+		Reminders: templates.RemindersPhrase(when), ConfirmValidity: templates.Duration(a.cfg.ConfirmTTL),
 		ReplyTo: a.cfg.MailReplyTo,
 	})
 	if err != nil {
 		return mailParts{}, err
 	}
-	return mailParts{templates: tpl, signer: signer, composer: composer, reminders: templates.Join(when)}, nil
+	return mailParts{templates: tpl, signer: signer, composer: composer, reminders: templates.RemindersPhrase(when),
+		schedule: templates.Schedule(when), validity: templates.Duration(a.cfg.ConfirmTTL)}, nil
 }
 
 // smtpConfig is the relay of the configuration; with SMTP_CA_FILE, the

@@ -28,7 +28,7 @@ func Composer(t testing.TB, loc *time.Location) *notify.Composer {
 	public, _ := url.Parse("https://rappel.example.gouv.fr")
 	c, err := notify.NewComposer(notify.ComposerConfig{
 		From: from, PublicURL: public, UnsubscribeMailto: "desinscription@example.gouv.fr",
-		Location: loc, Templates: tpl, Tokens: signer, Reminders: "la veille et une heure avant", ConfirmValidity: "48 heures",
+		Location: loc, Templates: tpl, Tokens: signer, Reminders: "des rappels la veille, puis une heure avant", ConfirmValidity: "48 heures",
 	})
 	if err != nil {
 		t.Fatal(err)
