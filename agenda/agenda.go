@@ -6,6 +6,7 @@
 package agenda
 
 import (
+	"cmp"
 	"strings"
 	"time"
 	"unicode"
@@ -38,6 +39,10 @@ type Entry struct {
 	Accessible bool
 	// Cancelled is set by a feed's STATUS:CANCELLED.
 	Cancelled bool
+	// keyTitle is the title as the programme wrote it, before its
+	// bracketed series was moved out: what a post's key is made of, so
+	// that sessions imported before keep theirs.
+	keyTitle string
 }
 
 // Problem is what was wrong (or, for a note, worth saying) about a block.
@@ -102,7 +107,7 @@ func fold(s string) string {
 
 // postKey is the key of a post's entry: its date in loc and its title.
 func postKey(e *Entry, loc *time.Location) string {
-	return e.Start.In(loc).Format("2006-01-02") + "|" + fold(e.Title)
+	return e.Start.In(loc).Format("2006-01-02") + "|" + fold(cmp.Or(e.keyTitle, e.Title))
 }
 
 // MoveTo shifts the whole programme so that its first session starts at

@@ -75,7 +75,7 @@ func TestImportICS(t *testing.T) {
 		start, end                 time.Time
 		accessible                 bool
 	}{
-		{"atelier", "Premier atelier", "77 av. de Ségur, 75015 Paris", "https://example.gouv.fr/premier", at(10, 0, 0), at(11, 30, 0), true},
+		{"atelier", "Premier atelier", "77 avenue de Ségur, 75015 Paris", "https://example.gouv.fr/premier", at(10, 0, 0), at(11, 30, 0), true},
 		{"webinaire", "Données ouvertes", "", "", time.Date(day.Year(), day.Month(), day.Day(), 15, 0, 0, 0, time.UTC), time.Date(day.Year(), day.Month(), day.Day(), 16, 0, 0, 0, time.UTC), false},
 		{"formation", "Accessibilité", "", "", at(9, 0, 1), at(11, 0, 1), false},
 	}

@@ -184,10 +184,19 @@ func (r postReader) block(lines []string) (e Entry, note string, err error) {
 	for _, t := range tags[2:] {
 		themes = append(themes, strings.TrimSpace(t[1]))
 	}
+	// « [Baromètre Numérique de l’Agent] Environnement… »: the series in
+	// brackets is a theme, not the start of the title a subject shows.
+	if m := seriesPrefix.FindStringSubmatch(e.Title); m != nil {
+		e.keyTitle, e.Title = e.Title, m[2]
+		themes = append(themes, strings.TrimSpace(m[1]))
+	}
 	readBody(&e, lines[1:], themes)
 	e.Key = postKey(&e, r.loc)
 	return e, note, nil
 }
+
+// seriesPrefix is a title's leading « [Série] ».
+var seriesPrefix = regexp.MustCompile(`^\[([^\]]+)\]\s*(\S.*)$`)
 
 // when reads the date and times of a block's first tag.
 func (r postReader) when(s string) (start time.Time, end *time.Time, err error) {

@@ -31,9 +31,9 @@ type published struct {
 
 // programme is the fixture's 12 sessions, read by a person.
 var programme = []published{
-	{"atelier", "2021-11-10 10:00", "11:30", "[Baromètre Numérique de l’Agent] Environnement numérique de travail des agents publics : quelles évolutions ?", "",
+	{"atelier", "2021-11-10 10:00", "11:30", "Environnement numérique de travail des agents publics : quelles évolutions ?", "",
 		"https://www.eventbrite.fr/e/billets-environnement-numerique-de-travail-des-agents-quelles-evolutions-199693838647",
-		"Depuis 2019, la Direction interministérielle du numérique (DINUM) déploie le « Baromètre numérique de l’agent »", false},
+		"Thème : Baromètre Numérique de l’Agent\n\nDepuis 2019, la Direction interministérielle du numérique (DINUM) déploie le « Baromètre numérique de l’agent »", false},
 	{"atelier", "2021-11-15 18:00", "20:00", "Comment l’administration peut-elle aider proactivement les jeunes dans leur entrée dans la vie active ?",
 		"Lieu de la transformation publique, 77 Av. de Ségur 75015 Paris",
 		"https://www.eventbrite.fr/e/billets-atelier-de-reflexion-sur-laccompagnement-des-jeunes-vers-la-vie-active-200197745847?aff=ebdsoporgprofile",
@@ -81,6 +81,8 @@ func checkPublished(t *testing.T, i int, kind, title, location, url, description
 	want := programme[i]
 	wantDescription := want.description
 	if len(stored) > 0 && stored[0] {
+		// An import also writes addresses as a letter does.
+		want.location = strings.ReplaceAll(want.location, "Av. de Ségur 750", "avenue de Ségur, 750")
 		want.title, want.location = curly.ReplaceAllString(want.title, "$1’$2"), curly.ReplaceAllString(want.location, "$1’$2")
 		wantDescription = curly.ReplaceAllString(wantDescription, "$1’$2")
 	}

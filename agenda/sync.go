@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -137,9 +138,38 @@ func normalized(entries []Entry) []Entry {
 	for i := range out {
 		e := &out[i]
 		e.Title, e.Location, e.Description = store.OneLine(e.Title), store.OneLine(e.Location), store.Paragraphs(e.Description)
-		e.Title, e.Location, e.Description = apostrophes(e.Title), apostrophes(e.Location), apostrophes(e.Description)
+		e.Title, e.Location, e.Description = frenchText(e.Title), address(frenchText(e.Location)), frenchText(e.Description)
 	}
 	return out
+}
+
+// frenchText writes what a programme typed on a keyboard the way French
+// typography has it: apostrophes, and « État » for « Etat ».
+func frenchText(s string) string {
+	return etat.ReplaceAllString(apostrophes(s), "${1}État${2}${3}")
+}
+
+// etat is the word « Etat » (or « Etats »), written without its accent.
+var etat = regexp.MustCompile(`(^|[^\pL])Etat(s?)($|[^\pL])`)
+
+// addressWords are the abbreviations of a street's kind that programmes
+// use, and the word a letter writes.
+var addressWords = regexp.MustCompile(`(?i)\b(av|bd|boul|pl|fg)\.?(\s)`)
+
+var addressFull = map[string]string{"av": "avenue", "bd": "boulevard", "boul": "boulevard", "pl": "place", "fg": "faubourg"}
+
+// postcodeNoComma is a French postcode that follows the street without
+// the comma that separates them.
+var postcodeNoComma = regexp.MustCompile(`([^,\s])\s+(\d{5}\s+\pL)`)
+
+// address writes a place the way a letter does: « 77 avenue de Ségur,
+// 75015 Paris » for « 77 Av. de Ségur 75015 Paris ».
+func address(s string) string {
+	s = addressWords.ReplaceAllStringFunc(s, func(m string) string {
+		sub := addressWords.FindStringSubmatch(m)
+		return addressFull[strings.ToLower(sub[1])] + sub[2]
+	})
+	return postcodeNoComma.ReplaceAllString(s, "$1, $2")
 }
 
 // apostrophes writes the apostrophes a programme typed straight (« l'ANCT »)

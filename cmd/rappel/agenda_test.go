@@ -20,7 +20,7 @@ func TestAgendaImportCommand(t *testing.T) {
 	}
 	list := b.ok(t, "session", "list", "--all")
 	for _, line := range []string{
-		"atelier          2021-11-10  10:00–11:30  [Baromètre Numérique de l’Agent] Environnement numérique de travail des agents publics : quelles évolutions ?",
+		"atelier          2021-11-10  10:00–11:30  Environnement numérique de travail des agents publics : quelles évolutions ?",
 		"atelier          2021-11-15  18:00–20:00  Comment l’administration peut-elle aider proactivement les jeunes dans leur entrée dans la vie active ?",
 		"webinaire        2021-11-17  17:00–17:30  Simplifier les démarches des citoyens et le quotidien des agents grâce aux API",
 		"formation        2021-11-18  10:00–12:00  Services publics en ligne : formez-vous à l’accessibilité !",
