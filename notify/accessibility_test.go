@@ -55,6 +55,61 @@ func TestAccessibleHTML(t *testing.T) {
 			}
 		}
 		checkContrast(t, k.kind, html)
+		checkOutlookAndDarkMode(t, k.kind, html, s.in.JoinURL)
+	}
+}
+
+// checkOutlookAndDarkMode checks what holds a message up in Outlook for
+// Windows and in dark mode: layout tables marked role="presentation", each
+// button a coloured table cell, the heading before the greeting, a hidden
+// preheader, the join link written in full, and a dark palette whose
+// contrasts are those of the light one, which French typography must not
+// have touched.
+func checkOutlookAndDarkMode(t *testing.T, kind, html, joinURL string) {
+	t.Helper()
+	tables := strings.Count(html, "<table")
+	if tables < 2 || strings.Count(html, `<table role="presentation"`) != tables {
+		t.Errorf("%s: %d tables, not all of them role=presentation", kind, tables)
+	}
+	if !strings.Contains(html, `<table role="presentation" width="600"`) {
+		t.Errorf("%s: no fixed width for Outlook", kind)
+	}
+	if h1, hello := strings.Index(html, "<h1"), strings.Index(html, "Bonjour"); h1 < 0 || hello < h1 {
+		t.Errorf("%s: the greeting comes before the heading", kind)
+	}
+	if !regexp.MustCompile(`<body[^>]*>\r?\n<div style="display:none;[^"]*mso-hide:all;">[^<&]{20,}`).MatchString(html) {
+		t.Errorf("%s: no preheader", kind)
+	}
+	buttons := strings.Count(html, `<td class="r-button" bgcolor="#000091"`)
+	want := map[string]int{"cancellation": 0, "confirmation": 1}[kind]
+	if kind != "cancellation" && kind != "confirmation" {
+		want = 1 // the join button of a hybrid session
+	}
+	if buttons != want || strings.Count(html, "mso-padding-alt") != want {
+		t.Errorf("%s: %d buttons as table cells, want %d", kind, buttons, want)
+	}
+	if want == 1 && kind != "confirmation" && !strings.Contains(html, ">"+joinURL+"</a>") {
+		t.Errorf("%s: the join link is not written in full", kind)
+	}
+	style := regexp.MustCompile(`(?s)<style>(.*?)</style>`).FindStringSubmatch(html)
+	if style == nil || strings.ContainsAny(style[1], "\u00a0\u202f") {
+		t.Fatalf("%s: no style, or one that typography changed", kind)
+	}
+	dark := map[string]map[string]string{}
+	for _, rule := range regexp.MustCompile(`\.(r-[a-z]+) \{([^}]*)\}`).FindAllStringSubmatch(style[1], -1) {
+		dark[rule[1]] = map[string]string{}
+		for _, m := range colorRe.FindAllStringSubmatch(" "+rule[2], -1) {
+			dark[rule[1]][m[1]] = m[2]
+		}
+	}
+	card := dark["r-card"]["background-color"]
+	for _, pair := range [][2]string{
+		{dark["r-card"]["color"], card}, {dark["r-muted"]["color"], card}, {dark["r-link"]["color"], card},
+		{dark["r-button"]["color"], dark["r-button"]["background-color"]},
+	} {
+		if pair[0] == "" || pair[1] == "" || contrast(pair[0], pair[1]) < 7 {
+			t.Errorf("%s: dark palette %s on %s, want 7:1", kind, pair[0], pair[1])
+		}
 	}
 }
 

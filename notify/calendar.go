@@ -11,20 +11,34 @@ import (
 	ics "github.com/arran4/golang-ical"
 
 	"github.com/dinum/rappel/kind"
+	"github.com/dinum/rappel/templates"
 )
 
 // localFormat is a DATE-TIME in a TZID's local time.
 const localFormat = "20060102T150405"
 
-// calendarFor says which messages carry an .ics file and with which method:
-// the event is published with the confirmation and every reminder, again
-// with a higher SEQUENCE when it moves, and cancelled with the session.
-func calendarFor(k kind.Message) (ics.Method, bool) {
+// calendarFor says which messages carry an .ics file and with which
+// method. The event comes with the acknowledgement, the reminders counted
+// in days (a person an organiser signed up gets no acknowledgement: the
+// first reminder is their way into the calendar) and every move; not with
+// the confirmation request (not signed up yet) nor with reminders of the
+// same day, when it is too late to plan. With an organiser to name, it is
+// an invitation (REQUEST) addressed to the reader, already accepted, which
+// Outlook, Google Agenda and Apple Calendar all file, update and, with the
+// CANCEL of the cancellation, remove; without one, RFC 5546 allows no
+// invitation, and it is a PUBLISH, which calendars import and update by UID.
+func calendarFor(k kind.Message, organiser bool) (ics.Method, bool) {
 	switch k {
 	case kind.Confirmation:
-		return "", false // not signed up yet: nothing for the agenda
+		return "", false
 	case kind.Cancellation:
 		return ics.MethodCancel, true
+	}
+	if label, ok := k.ReminderOffset(); ok && !strings.HasSuffix(label, "d") {
+		return "", false
+	}
+	if organiser {
+		return ics.MethodRequest, true
 	}
 	return ics.MethodPublish, true
 }
@@ -32,17 +46,15 @@ func calendarFor(k kind.Message) (ics.Method, bool) {
 // calendar builds the .ics of a message: one event per session, with a
 // UID that stays the same and a SEQUENCE raised at every move (and once
 // more to cancel), times in the configured zone with its VTIMEZONE, so that
-// calendar applications update the event rather than add another.
-func (c *Composer) calendar(m Message, method ics.Method) ([]byte, error) {
+// calendar applications update the event rather than add another. attendee
+// is the reader's address, named in an invitation and its cancellation.
+func (c *Composer) calendar(m Message, method ics.Method, attendee string) ([]byte, error) {
 	loc := c.zone(m.Session)
 	cal := ics.NewCalendarFor("DINUM//rappel//FR")
 	cal.SetMethod(method)
 	cal.SetProductId("-//DINUM//rappel//FR")
 	start := m.Session.StartsAt.In(loc)
-	end := start.Add(time.Hour)
-	if m.Session.EndsAt != nil {
-		end = m.Session.EndsAt.In(loc)
-	}
+	end := templates.EndOrHour(m.Session.StartsAt, m.Session.EndsAt).In(loc)
 	cal.AddVTimezone(vtimezone(loc, start, end))
 
 	ev := cal.AddEvent(fmt.Sprintf("session-%d@%s", m.Session.ID, c.domain))
@@ -56,7 +68,7 @@ func (c *Composer) calendar(m Message, method ics.Method) ([]byte, error) {
 	ev.SetStatus(status)
 	ev.SetProperty(ics.ComponentPropertyDtStart, start.Format(localFormat), ics.WithTZID(loc.String()))
 	ev.SetProperty(ics.ComponentPropertyDtEnd, end.Format(localFormat), ics.WithTZID(loc.String()))
-	ev.SetSummary(m.Session.Title)
+	ev.SetSummary(templates.Words(m.Session.Kind).Label + " – " + m.Session.Title)
 	if d := c.eventDescription(m); d != "" {
 		ev.SetDescription(d)
 	}
@@ -68,6 +80,14 @@ func (c *Composer) calendar(m Message, method ics.Method) ([]byte, error) {
 	}
 	if r := c.replyTo(m.Session); r != nil {
 		ev.SetOrganizer("mailto:"+r.Address, ics.WithCN(cmp.Or(r.Name, r.Address)))
+		if method == ics.MethodRequest || method == ics.MethodCancel {
+			// Accepted already, and no answer asked: the sign-up is the
+			// answer, and the organiser's mailbox gets no replies.
+			// RSVP is written in capitals, as RFC 5545 does and as some
+			// clients insist (the library writes « false »).
+			ev.AddAttendee(attendee, ics.ParticipationStatusAccepted,
+				&ics.KeyValues{Key: string(ics.ParameterRsvp), Value: []string{"FALSE"}})
+		}
 	}
 	var buf bytes.Buffer
 	if err := cal.SerializeTo(&buf); err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/emersion/go-ical"
 
 	"github.com/dinum/rappel/internal/testkit"
+	"github.com/dinum/rappel/kind"
 	"github.com/dinum/rappel/notify"
 	"github.com/dinum/rappel/notify/notifytest"
 	"github.com/dinum/rappel/notify/smtptest"
@@ -45,7 +46,7 @@ func TestCalendarAttachment(t *testing.T) {
 	c := composer(t)
 	loc := testkit.Paris(t)
 	m := webinaire(t)
-	m.ScheduleVersion = 1
+	m.Kind, m.ScheduleVersion, m.Now = "j1", 1, m.Session.StartsAt.Add(-24*time.Hour)
 	cal, _ := calendarOf(t, c, m)
 
 	if got := cal.Props.Get(ical.PropMethod).Value; got != "PUBLISH" {
@@ -56,6 +57,13 @@ func TestCalendarAttachment(t *testing.T) {
 		t.Fatalf("%d events", len(events))
 	}
 	ev := events[0]
+	if s, _ := ev.Props.Text(ical.PropSummary); s != "Webinaire – Simplifier les démarches des citoyens et le quotidien des agents grâce aux API" {
+		t.Errorf("SUMMARY = %q", s)
+	}
+	// No contact: nobody to name as organiser, so no invitation.
+	if ev.Props.Get(ical.PropOrganizer) != nil || ev.Props.Get(ical.PropAttendee) != nil {
+		t.Errorf("ORGANIZER or ATTENDEE without a contact: %v", ev.Props)
+	}
 	if uid := ev.Props.Get(ical.PropUID).Value; uid != "session-12@example.gouv.fr" {
 		t.Errorf("UID = %s", uid)
 	}
@@ -110,6 +118,47 @@ func TestCalendarAttachment(t *testing.T) {
 		}
 		if !strings.Contains(p.Header.Get("Content-Type"), "multipart/mixed") {
 			t.Errorf("structure = %s", p.Header.Get("Content-Type"))
+		}
+	})
+
+	t.Run("InvitationWithAContact", func(t *testing.T) {
+		t.Parallel()
+		// The same draft serves two readers: each is the ATTENDEE of
+		// their own invitation, and of its cancellation.
+		for _, k := range []string{"confirmed", "j1", "reschedule", "cancellation"} {
+			for _, who := range []string{"marie.dupont@example.gouv.fr", "jean.martin@example.gouv.fr"} {
+				inv := m
+				inv.Kind, inv.Recipient.Email = kind.Message(k), who
+				inv.Session.Contact = "Équipe du Mois de l’innovation publique <innovation@modernisation.gouv.fr>"
+				cal, _ := calendarOf(t, c, inv)
+				ev := cal.Events()[0]
+				method := map[string]string{"cancellation": "CANCEL"}[k]
+				if method == "" {
+					method = "REQUEST"
+				}
+				org, att := ev.Props.Get(ical.PropOrganizer), ev.Props.Get(ical.PropAttendee)
+				switch {
+				case cal.Props.Get(ical.PropMethod).Value != method:
+					t.Errorf("%s: METHOD = %s, want %s", k, cal.Props.Get(ical.PropMethod).Value, method)
+				case org == nil || !strings.EqualFold(org.Value, "mailto:innovation@modernisation.gouv.fr") ||
+					org.Params.Get(ical.ParamCommonName) != "Équipe du Mois de l’innovation publique":
+					t.Errorf("%s: ORGANIZER = %v", k, org)
+				case att == nil || att.Value != "mailto:"+who || att.Params.Get(ical.ParamParticipationStatus) != "ACCEPTED" ||
+					att.Params.Get(ical.ParamRSVP) != "FALSE":
+					t.Errorf("%s to %s: ATTENDEE = %v", k, who, att)
+				}
+			}
+		}
+	})
+
+	t.Run("NoCalendarTheSameDay", func(t *testing.T) {
+		t.Parallel()
+		for _, k := range []string{"h1", "reminder-15m", "reminder-3h"} {
+			late := m
+			late.Kind = kind.Message(k)
+			if p := render(t, c, late); p.Parts["text/calendar"] != "" {
+				t.Errorf("%s carries a calendar file", k)
+			}
 		}
 	})
 
@@ -211,7 +260,8 @@ func TestTimezoneAroundTheEventOnly(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := webinaire(t)
-			m.Session.StartsAt, m.Session.EndsAt, m.Now = tc.start, &tc.end, tc.start.Add(-time.Hour)
+			m.Kind = "j1"
+			m.Session.StartsAt, m.Session.EndsAt, m.Now = tc.start, &tc.end, tc.start.Add(-24*time.Hour)
 			cal, _ := calendarOf(t, c, m)
 			if n := components(cal); n != tc.want {
 				t.Errorf("VTIMEZONE has %d components, want %d", n, tc.want)

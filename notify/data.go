@@ -1,6 +1,9 @@
 package notify
 
 import (
+	"strconv"
+
+	"github.com/dinum/rappel/kind"
 	"github.com/dinum/rappel/templates"
 	"github.com/dinum/rappel/token"
 )
@@ -30,9 +33,17 @@ func (c *Composer) data(m Message) templates.Data {
 		// the one named.
 		d.Session.Contact, d.Session.ContactName, d.Session.ContactEmail = r.String(), r.Name, r.Address
 	}
+	d.Signature = c.cfg.From.Name
+	if d.Session.ContactName != "" {
+		d.Signature = d.Session.ContactName
+	}
+	d.EventsURL = c.cfg.PublicURL.String()
 	d.ConfirmValidity = c.cfg.ConfirmValidity
 	d.Reminders = c.cfg.Reminders
-	_, d.Calendar = calendarFor(m.Kind)
+	_, d.Calendar = calendarFor(m.Kind, c.replyTo(m.Session) != nil)
+	if d.Calendar && m.Kind != kind.Cancellation {
+		d.AddToCalendar = c.calendarLinks(m.Session.ID)
+	}
 	return d
 }
 
@@ -54,4 +65,15 @@ func (c *Composer) holeData(d templates.Data, hasName bool) templates.Data {
 var probe = recipientValues{
 	name: "Zoé D’Arc-O’Neil & Éloïse \"+<>'", email: "zoe.probe+test@example.invalid",
 	unsubscribe: "AAAAAAAAAAc_Sonde-Jeton_0123456789", confirm: "Sonde_Confirmation-abcdefghij0123456789",
+}
+
+// calendarLinks are the web's addresses that open the session in an online
+// calendar (web/agenda_links.go).
+func (c *Composer) calendarLinks(sessionID int64) templates.CalendarLinks {
+	base := c.cfg.PublicURL.JoinPath("sessions", strconv.FormatInt(sessionID, 10), "agenda")
+	return templates.CalendarLinks{
+		Outlook:   base.JoinPath("outlook").String(),
+		Office365: base.JoinPath("microsoft-365").String(),
+		Google:    base.JoinPath("google").String(),
+	}
 }

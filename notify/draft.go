@@ -78,7 +78,7 @@ func (c *Composer) newDraft(m Message, holes bool) (*draft, error) {
 	}
 	b := draftBuilder{holes: holes}
 	c.appendSharedHeaders(&b, m, r.Subject)
-	method, withCalendar := calendarFor(m.Kind)
+	method, withCalendar := calendarFor(m.Kind, c.replyTo(m.Session) != nil)
 	outer, inner := newBoundary(), newBoundary()
 	if withCalendar {
 		b.static("Content-Type: multipart/mixed;\r\n boundary=" + outer + "\r\n\r\n--" + outer + "\r\n")
@@ -88,15 +88,20 @@ func (c *Composer) newDraft(m Message, holes bool) (*draft, error) {
 	b.part(inner, "text/html; charset=UTF-8", r.HTML, true)
 	b.static("--" + inner + "--\r\n")
 	if withCalendar {
-		ics, err := c.calendar(m, method)
+		attendee := m.Recipient.Email
+		if holes {
+			attendee = holeMarks[holeEmail]
+		}
+		ics, err := c.calendar(m, method, attendee)
 		if err != nil {
 			return nil, err
 		}
+		// Quoted-printable, not base64: the reader's address is a hole
+		// of the draft like those of the text.
 		name := calendarFileName(m.Kind)
-		b.static("\r\n--" + outer + "\r\nContent-Type: text/calendar; charset=utf-8; method=" + string(method) +
-			"; name=\"" + name + "\"\r\nContent-Transfer-Encoding: base64\r\n" +
-			"Content-Disposition: attachment; filename=\"" + name + "\"\r\n\r\n")
-		b.cur = appendBase64(b.cur, ics)
+		b.static("\r\n")
+		b.part(outer, "text/calendar; charset=UTF-8; method="+string(method)+"; name=\""+name+"\"\r\n"+
+			"Content-Disposition: attachment; filename=\""+name+"\"", string(ics), false)
 		b.static("--" + outer + "--\r\n")
 	}
 	return b.finish(), nil

@@ -1,8 +1,11 @@
 package notify
 
 import (
+	"mime"
 	"strconv"
 	"strings"
+
+	"github.com/dinum/rappel/templates"
 )
 
 // draftBuilder writes a draft, cutting it at each hole.
@@ -65,8 +68,16 @@ func (c *Composer) appendSharedHeaders(b *draftBuilder, m Message, subject strin
 		b.static("Reply-To: " + r.String() + "\r\n")
 	}
 	b.cur = appendHeader(b.cur, "Subject", subject)
+	// List-Id names the list as a reader knows it, the event; its id stays
+	// the session's number.
+	// The phrase is base64-encoded: a comma or a colon of a title, which
+	// the Q encoding leaves as it is, would end a phrase (RFC 2047, 5).
+	b.static("List-Id:")
+	for _, w := range strings.Split(mime.BEncoding.Encode("UTF-8", templates.Truncate(templates.Words(m.Session.Kind).Label+" – "+m.Session.Title, 60)), " ") {
+		b.static("\r\n " + w)
+	}
+	b.static("\r\n <session-" + sid + ".rappel." + c.domain + ">\r\n")
 	b.static("MIME-Version: 1.0\r\n" +
-		"List-Id: Rappels de la session " + sid + " <session-" + sid + ".rappel." + c.domain + ">\r\n" +
 		"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" +
 		"Auto-Submitted: auto-generated\r\n" +
 		"X-Auto-Response-Suppress: All\r\n" +

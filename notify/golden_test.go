@@ -1,8 +1,10 @@
 package notify_test
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
+	"mime"
 	"os"
 	"path/filepath"
 	"strings"
@@ -101,25 +103,34 @@ func goldenMessage(s agendaSession, k string, before time.Duration) notify.Messa
 	return m
 }
 
+// goldenContact is the contact of the sessions rendered « avec-contact ».
+const goldenContact = "Équipe du Mois de l’innovation publique <innovation@modernisation.gouv.fr>"
+
 // TestGolden renders every message kind for sessions online, on site and
-// both, short and over a whole day, and compares them with the files of
-// testdata/golden (go test ./notify -run TestGolden -update rewrites them).
+// both, short and over a whole day, with and without a contact, and
+// compares them with the files of testdata/golden (go test ./notify -run
+// TestGolden -update rewrites them).
 func TestGolden(t *testing.T) {
 	t.Parallel()
 	c := composer(t)
 	for _, s := range agenda(t) {
-		for _, k := range goldenKinds {
-			m := goldenMessage(s, k.kind, k.before)
-			p := render(t, c, m)
-			subject := p.Subject()
-			if n := len([]rune(subject)); n > templates.SubjectMax {
-				t.Errorf("%s %s-%s: subject of %d characters: %q", k.kind, s.mode, s.length, n, subject)
-			}
-			text := fmt.Sprintf("Objet : %s\nDe : %s\nÀ : %s\nPièce jointe : %s\n\n%s",
-				subject, p.Header.Get("From"), p.Header.Get("To"), attachment(p), p.Parts["text/plain"])
-			compareGolden(t, fmt.Sprintf("%s-%s-%s.txt", k.kind, s.mode, s.length), text)
-			if s.mode == "hybride" && s.length == "court" {
-				compareGolden(t, k.kind+".html", p.Parts["text/html"])
+		for _, contact := range []string{"avec-contact", "sans-contact"} {
+			s := s
+			s.in.Contact = map[string]string{"avec-contact": goldenContact}[contact]
+			for _, k := range goldenKinds {
+				m := goldenMessage(s, k.kind, k.before)
+				p := render(t, c, m)
+				subject := p.Subject()
+				if n := len([]rune(subject)); n > templates.SubjectMax {
+					t.Errorf("%s %s-%s: subject of %d characters: %q", k.kind, s.mode, s.length, n, subject)
+				}
+				text := fmt.Sprintf("Objet : %s\nDe : %s\nRépondre à : %s\nÀ : %s\nPièce jointe : %s\n\n%s",
+					subject, decodeHeader(p.Header.Get("From")), cmp.Or(decodeHeader(p.Header.Get("Reply-To")), "(aucun)"), p.Header.Get("To"),
+					attachment(p), p.Parts["text/plain"])
+				compareGolden(t, fmt.Sprintf("%s-%s-%s-%s.txt", k.kind, s.mode, s.length, contact), text)
+				if s.mode == "hybride" && s.length == "court" && contact == "avec-contact" {
+					compareGolden(t, k.kind+".html", p.Parts["text/html"])
+				}
 			}
 		}
 	}
@@ -142,7 +153,12 @@ func attachment(p smtptest.Parsed) string {
 	if p.Parts["text/calendar"] == "" {
 		return "aucune"
 	}
-	return "invitation.ics (agenda)"
+	for _, line := range strings.Split(p.Parts["text/calendar"], "\n") {
+		if method, ok := strings.CutPrefix(strings.TrimSpace(line), "METHOD:"); ok {
+			return "fichier d’agenda .ics (" + method + ")"
+		}
+	}
+	return "fichier d’agenda .ics"
 }
 
 func compareGolden(t *testing.T, name, got string) {
@@ -225,4 +241,13 @@ func TestSubjectsOfTheProgramme(t *testing.T) {
 			}
 		}
 	}
+}
+
+// decodeHeader shows an address header as a mail client does.
+func decodeHeader(v string) string {
+	d, err := new(mime.WordDecoder).DecodeHeader(v)
+	if err != nil {
+		return v
+	}
+	return d
 }

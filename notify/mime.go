@@ -2,7 +2,6 @@ package notify
 
 import (
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/hex"
 	"mime"
 	"strings"
@@ -58,19 +57,6 @@ func appendQP(dst []byte, s string, col int, final bool) ([]byte, int) {
 		col += n
 	}
 	return dst, col
-}
-
-// appendBase64 appends data in base64 lines of 76 characters, each ending
-// in CRLF.
-func appendBase64(dst, data []byte) []byte {
-	const perLine = 57 // bytes that make 76 characters
-	for len(data) > 0 {
-		n := min(perLine, len(data))
-		dst = base64.StdEncoding.AppendEncode(dst, data[:n])
-		dst = append(dst, '\r', '\n')
-		data = data[n:]
-	}
-	return dst
 }
 
 // appendHeader appends one header field, its value encoded (RFC 2047) when

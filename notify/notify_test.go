@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"context"
+	"mime"
 	"os"
 	"path/filepath"
 	"strings"
@@ -74,7 +75,6 @@ func TestComposeHeaders(t *testing.T) {
 		"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
 		"X-Rappel-Kind":         "h1",
 		"X-Rappel-Session":      "12",
-		"List-Id":               "Rappels de la session 12 <session-12.rappel.example.gouv.fr>",
 		"Mime-Version":          "1.0",
 	} {
 		if got := h.Get(name); got != want {
@@ -88,7 +88,12 @@ func TestComposeHeaders(t *testing.T) {
 	if !strings.HasPrefix(unsub, "https://rappel.example.gouv.fr/desinscription/") || strings.Contains(unsub, "marie") {
 		t.Errorf("unsubscribe link %q", unsub)
 	}
-	if p.ContentType != "multipart/mixed" || p.Parts["text/plain"] == "" || p.Parts["text/html"] == "" || p.Parts["text/calendar"] == "" {
+	if id, _ := new(mime.WordDecoder).DecodeHeader(h.Get("List-Id")); id != "Webinaire – Simplifier les démarches des citoyens…"+
+		" <session-12.rappel.example.gouv.fr>" {
+		t.Errorf("List-Id = %q", id)
+	}
+	// An hour before, it is too late to plan: no calendar file.
+	if p.ContentType != "multipart/alternative" || p.Parts["text/plain"] == "" || p.Parts["text/html"] == "" || p.Parts["text/calendar"] != "" {
 		t.Errorf("structure = %s with parts %v", p.ContentType, keys(p.Parts))
 	}
 	if subject := p.Subject(); !strings.HasPrefix(subject, "Rappel\u00a0: webinaire à 17\u00a0h (dans une heure) – Simplifier les démarches") ||

@@ -48,7 +48,8 @@ func TestH1SentAtItsDueTime(t *testing.T) {
 		if h.Get("X-Rappel-Kind") != "h1" || h.Get("X-Rappel-Session") != fmt.Sprint(s.ID) ||
 			h.Get("Auto-Submitted") != "auto-generated" || h.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" ||
 			!strings.HasPrefix(h.Get("List-Unsubscribe"), "<https://rappel.example.gouv.fr/desinscription/") ||
-			!strings.HasPrefix(h.Get("List-Id"), "Rappels de la session") || p.ContentType != "multipart/mixed" || p.Parts["text/calendar"] == "" {
+			!strings.HasSuffix(h.Get("List-Id"), fmt.Sprintf("<session-%d.rappel.example.gouv.fr>", s.ID)) ||
+			p.ContentType != "multipart/alternative" || p.Parts["text/calendar"] != "" {
 			t.Errorf("headers: %v", h)
 		}
 		ids[h.Get("Message-Id")] = true

@@ -22,7 +22,7 @@ port=8080
 while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
 
 export MAIL_OUTBOX_DIR="$outbox"
-export MAIL_FROM="${MAIL_FROM:-DINUM <rappels@example.gouv.fr>}"
+export MAIL_FROM="${MAIL_FROM:-DINUM – Mois de l’innovation publique <rappels@example.gouv.fr>}"
 export PUBLIC_URL="${PUBLIC_URL:-http://127.0.0.1:$port}"
 export HTTP_ADDR="127.0.0.1:$port"
 export SECRET_KEYS="${SECRET_KEYS:-$(head -c 32 /dev/urandom | base64)}"

@@ -50,6 +50,24 @@ type Data struct {
 	Reminders string
 	// Calendar is true when an .ics file is attached to the message.
 	Calendar bool
+	// Signature is who signs the message: the name of the session's
+	// contact, else the sender's; "" for none.
+	Signature string
+	// AddToCalendar are rappel's links that open the event in an online
+	// calendar's form (empty where no .ics is attached).
+	AddToCalendar CalendarLinks
+	// EventsURL is the list of the events to come, for a reader whose
+	// event was cancelled; "" when rappel serves no pages.
+	EventsURL string
+}
+
+// CalendarLinks are the links of « Ajouter à votre agenda en ligne »: short
+// addresses of rappel that send the reader to the form of Outlook.com,
+// Outlook on the web (Microsoft 365) or Google Agenda with the session's
+// current times, so that a link in an old message never adds a moved event
+// at its former time.
+type CalendarLinks struct {
+	Outlook, Office365, Google string
 }
 
 // Recipient is the person a message is for.
@@ -96,6 +114,9 @@ type Session struct {
 	// Accessible says the place is accessible to people with reduced
 	// mobility.
 	Accessible bool
+	// start and end are the span's instants, for the links that add the
+	// event to an online calendar (calendar_links.go).
+	start, end time.Time
 }
 
 // SessionInput is a session as stored, before it is written in French.
@@ -143,6 +164,8 @@ func NewSession(in SessionInput, loc *time.Location) Session {
 		OnSite:       in.Location != "",
 		Hybrid:       in.JoinURL != "" && in.Location != "",
 		Accessible:   in.Accessible,
+		start:        in.StartsAt,
+		end:          EndOrHour(in.StartsAt, in.EndsAt),
 	}
 }
 

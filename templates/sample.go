@@ -45,6 +45,13 @@ func Sample(loc *time.Location, k kind.Message, online, onSite bool) Data {
 		ConfirmValidity: "48 heures",
 		Reminders:       "des rappels la veille, puis une heure avant",
 		Calendar:        true,
+		Signature:       "Équipe du Mois de l’innovation publique",
+		EventsURL:       "https://rappel.example.gouv.fr/",
+		AddToCalendar: CalendarLinks{
+			Outlook:   "https://rappel.example.gouv.fr/sessions/42/agenda/outlook",
+			Office365: "https://rappel.example.gouv.fr/sessions/42/agenda/microsoft-365",
+			Google:    "https://rappel.example.gouv.fr/sessions/42/agenda/google",
+		},
 	}
 }
 

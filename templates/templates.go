@@ -71,7 +71,14 @@ func load(fsys fs.FS) (*Set, error) {
 var funcs = map[string]any{
 	"subject":    subject,
 	"paragraphs": paragraphs,
+	"button":     button,
 }
+
+// Button is a link drawn as a button: the "button" block of the HTML
+// layout takes one, made by {{button URL LABEL}}.
+type Button struct{ URL, Label string }
+
+func button(url, label string) Button { return Button{URL: url, Label: label} }
 
 // Pages lists the page templates every set must have.
 var Pages = []string{"sessions", "session", "signup-sent", "confirm", "confirmed", "unsubscribe", "unsubscribed", "error",
@@ -102,8 +109,10 @@ func parseEmail(fsys fs.FS, name string) (emailTemplates, error) {
 			return emailTemplates{}, fmt.Errorf("email template %s: no %q block", name, block)
 		}
 	}
-	if html.Lookup("html") == nil {
-		return emailTemplates{}, fmt.Errorf("email template %s: no \"html\" block", name)
+	for _, block := range []string{"html", "heading", "body"} {
+		if html.Lookup(block) == nil {
+			return emailTemplates{}, fmt.Errorf("email template %s: no %q block in its HTML part", name, block)
+		}
 	}
 	return emailTemplates{text: text, html: html}, nil
 }

@@ -317,3 +317,54 @@ func TestFooterAndNotices(t *testing.T) {
 		}
 	}
 }
+
+// TestCalendarLinks: the links of « Ajouter à votre agenda en ligne » send
+// the reader to the calendar's form with the session's current times, and
+// a cancelled session to its page.
+func TestCalendarLinks(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	start := time.Date(2030, 3, 12, 9, 30, 0, 0, time.UTC)
+	s := b.newSession(t, func(p *store.SessionParams) { p.StartsAt = start; p.Location = "20 avenue de Ségur, 75007 Paris" })
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	follow := func(path string) (int, *url.URL) {
+		t.Helper()
+		resp, err := client.Get(b.srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		u, _ := resp.Location()
+		return resp.StatusCode, u
+	}
+	base := "/sessions/" + itoa(s.ID) + "/agenda/"
+	for service, want := range map[string]map[string]string{
+		"google":        {"host": "calendar.google.com", "text": "Webinaire – Numérique écoresponsable", "dates": "20300312T093000Z/20300312T103000Z"},
+		"outlook":       {"host": "outlook.live.com", "subject": "Webinaire – Numérique écoresponsable", "startdt": "2030-03-12T09:30:00Z"},
+		"microsoft-365": {"host": "outlook.office.com", "subject": "Webinaire – Numérique écoresponsable", "enddt": "2030-03-12T10:30:00Z"},
+	} {
+		code, u := follow(base + service)
+		if code != http.StatusSeeOther || u == nil || u.Host != want["host"] {
+			t.Errorf("%s: %d %v", service, code, u)
+			continue
+		}
+		q := u.Query()
+		for k, v := range want {
+			if k != "host" && q.Get(k) != v {
+				t.Errorf("%s: %s = %q, want %q", service, k, q.Get(k), v)
+			}
+		}
+		if q.Get("location") != "20 avenue de Ségur, 75007 Paris" || strings.Contains(u.RawQuery, "+") {
+			t.Errorf("%s: location %q in %s", service, q.Get("location"), u.RawQuery)
+		}
+	}
+	if code, _ := follow(base + "yahoo"); code != http.StatusNotFound {
+		t.Errorf("unknown calendar = %d", code)
+	}
+	if _, err := b.st.CancelSession(context.Background(), s.ID); err != nil {
+		t.Fatal(err)
+	}
+	if code, u := follow(base + "google"); code != http.StatusSeeOther || u.Path != "/sessions/"+itoa(s.ID) {
+		t.Errorf("cancelled session: %d %v", code, u)
+	}
+}

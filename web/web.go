@@ -96,6 +96,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /static/", s.static())
 	mux.HandleFunc("GET /{$}", s.sessionList)
 	mux.HandleFunc("GET /sessions/{id}", s.sessionPage)
+	mux.HandleFunc("GET /sessions/{id}/agenda/{service}", s.calendarLink)
 	mux.Handle("POST /sessions/{id}", cop.Handler(http.HandlerFunc(s.signup)))
 	mux.HandleFunc("GET /confirmation/{token}", s.confirmPage)
 	mux.Handle("POST /confirmation/{token}", cop.Handler(http.HandlerFunc(s.confirm)))
