@@ -214,6 +214,7 @@ func TestSubjectsOfTheProgramme(t *testing.T) {
 		t.Fatalf("fixture: %d entries, %v", len(prog.Entries), err)
 	}
 	c := composer(t)
+	shapes := map[string]map[string][]string{}
 	little := map[string]bool{"de": true, "des": true, "du": true, "la": true, "le": true, "les": true,
 		"à": true, "au": true, "aux": true, "en": true, "et": true, "ou": true, "pour": true}
 	for _, e := range prog.Entries {
@@ -226,7 +227,12 @@ func TestSubjectsOfTheProgramme(t *testing.T) {
 			if n := len([]rune(subject)); n >= 78 {
 				t.Errorf("%s of %q: %d characters: %q", k.kind, e.Title, n, subject)
 			}
-			_, shown, ok := strings.Cut(subject, " – ")
+			prefix, shown, ok := strings.Cut(subject, " – ")
+			shape := subjectShape(prefix, e.Kind, e.Start.In(loc))
+			if shapes[k.kind] == nil {
+				shapes[k.kind] = map[string][]string{}
+			}
+			shapes[k.kind][shape] = append(shapes[k.kind][shape], subject)
 			if !ok || !strings.HasSuffix(shown, "…") {
 				continue
 			}
@@ -238,6 +244,50 @@ func TestSubjectsOfTheProgramme(t *testing.T) {
 			atWord = atWord && (rest == "" || strings.ContainsRune(" ,;:", rune(rest[0])))
 			if little[strings.ToLower(last)] || !atWord {
 				t.Errorf("%s of %q: the title is cut badly: %q", k.kind, e.Title, subject)
+			}
+		}
+	}
+	for k, byShape := range shapes {
+		if len(byShape) != 1 {
+			t.Errorf("the subjects of %s have %d shapes, want one: %q", k, len(byShape), byShape)
+		}
+	}
+}
+
+// subjectShape is a subject's prefix with the session's own words (its
+// kind, day and time) replaced by placeholders, so that two subjects of
+// the same shape compare equal.
+func subjectShape(prefix string, k kind.Session, start time.Time) string {
+	return strings.NewReplacer(
+		templates.Words(k).Short, "{genre}",
+		templates.DayNoYear(start), "{jour}",
+		templates.Clock(start), "{heure}",
+	).Replace(prefix)
+}
+
+// TestSubjectsLeaveRoomForTheTitle: with the longest kind, date and time
+// there are, every subject still shows MinSubjectTitle characters of the
+// title.
+func TestSubjectsLeaveRoomForTheTitle(t *testing.T) {
+	t.Parallel()
+	loc := testkit.Paris(t)
+	c := composer(t)
+	// The longest day and month of the French calendar, at a time with
+	// minutes, in a year other than the message's for the far reminders.
+	start := time.Date(2027, time.September, 29, 10, 30, 0, 0, loc)
+	title := strings.Repeat("Transformation numérique ", 6)
+	end := start.Add(2 * time.Hour)
+	for _, info := range kind.Sessions {
+		for _, k := range append(goldenKinds, struct {
+			kind   string
+			before time.Duration
+		}{"reminder-7d", 7 * 24 * time.Hour}) {
+			in := templates.SessionInput{ID: 1, Kind: info.Kind, Title: title, Location: "Paris",
+				StartsAt: start, EndsAt: &end}
+			subject := render(t, c, goldenMessage(agendaSession{in: in}, k.kind, k.before)).Subject()
+			_, shown, _ := strings.Cut(subject, " – ")
+			if n := len([]rune(shown)); n < templates.MinSubjectTitle || len([]rune(subject)) > templates.SubjectMax {
+				t.Errorf("%s of a %s: %d characters of the title in %q", k.kind, info.Kind, n, subject)
 			}
 		}
 	}

@@ -7,6 +7,9 @@ import "github.com/dinum/rappel/kind"
 type KindWords struct {
 	// Name is the bare noun: "atelier", "table ronde".
 	Name string
+	// Short is Name as a subject says it, short enough that every subject
+	// keeps room for the title: "portes ouvertes" for the journée.
+	Short string
 	// Label starts with a capital: "Atelier", "Table ronde".
 	Label string
 	// The is the noun with its definite article: "l’atelier", "le webinaire".
@@ -26,23 +29,23 @@ type KindWords struct {
 
 var kindWords = map[kind.Session]KindWords{
 	kind.Atelier: {
-		Name: "atelier", Label: "Atelier", The: "l’atelier", TheCap: "L’atelier",
+		Name: "atelier", Short: "atelier", Label: "Atelier", The: "l’atelier", TheCap: "L’atelier",
 		This: "cet atelier", To: "à l’atelier", Of: "de l’atelier",
 	},
 	kind.Webinaire: {
-		Name: "webinaire", Label: "Webinaire", The: "le webinaire", TheCap: "Le webinaire",
+		Name: "webinaire", Short: "webinaire", Label: "Webinaire", The: "le webinaire", TheCap: "Le webinaire",
 		This: "ce webinaire", To: "au webinaire", Of: "du webinaire",
 	},
 	kind.Formation: {
-		Name: "formation", Label: "Formation", The: "la formation", TheCap: "La formation",
+		Name: "formation", Short: "formation", Label: "Formation", The: "la formation", TheCap: "La formation",
 		This: "cette formation", To: "à la formation", Of: "de la formation", E: "e",
 	},
 	kind.TableRonde: {
-		Name: "table ronde", Label: "Table ronde", The: "la table ronde", TheCap: "La table ronde",
+		Name: "table ronde", Short: "table ronde", Label: "Table ronde", The: "la table ronde", TheCap: "La table ronde",
 		This: "cette table ronde", To: "à la table ronde", Of: "de la table ronde", E: "e",
 	},
 	kind.PortesOuvertes: {
-		Name: "journée portes ouvertes", Label: "Journée portes ouvertes",
+		Name: "journée portes ouvertes", Short: "portes ouvertes", Label: "Journée portes ouvertes",
 		The: "la journée portes ouvertes", TheCap: "La journée portes ouvertes",
 		This: "cette journée portes ouvertes", To: "à la journée portes ouvertes",
 		Of: "de la journée portes ouvertes", E: "e",
@@ -56,7 +59,7 @@ func Words(k kind.Session) KindWords {
 		return w
 	}
 	return KindWords{
-		Name: "session", Label: "Session", The: "la session", TheCap: "La session",
+		Name: "session", Short: "session", Label: "Session", The: "la session", TheCap: "La session",
 		This: "cette session", To: "à la session", Of: "de la session", E: "e",
 	}
 }

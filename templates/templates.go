@@ -181,33 +181,28 @@ func tidyText(s string) string {
 	return strings.TrimRight(strings.Join(out, "\n"), "\n") + "\n"
 }
 
-// minTitle is the fewest characters of a title worth showing in a subject.
-const minTitle = 20
+// MinSubjectTitle is the fewest characters of a title a subject keeps:
+// the prefixes of the templates are written short enough to leave it.
+const MinSubjectTitle = 15
 
 // subject joins a prefix and the session's title with a dash, in at most
-// SubjectMax characters: it takes the first prefix that leaves room for
-// enough of the title (the others are shorter fallbacks, for long kinds
-// of session), then shortens the title at a word.
+// SubjectMax characters, the title shortened at a word. The shape of a
+// subject depends on the prefixes only, never on the title, so that all
+// the messages of one kind read alike: it takes the first prefix that
+// leaves MinSubjectTitle characters (the others are shorter fallbacks an
+// operator's template may give).
 func subject(title string, prefixes ...string) string {
 	title = strings.TrimSpace(title)
-	want := min(minTitle, len([]rune(title)))
 	for _, p := range prefixes {
 		room := SubjectMax - len([]rune(p)) - len([]rune(subjectDash))
-		if room < want {
-			continue
-		}
-		// A title shortened at a word may keep too little of itself: the
-		// next, shorter prefix leaves it more.
-		if t := Truncate(title, room); len([]rune(t)) >= min(minTitle/2, want) {
-			return p + subjectDash + t
+		if room >= MinSubjectTitle || p == prefixes[len(prefixes)-1] {
+			if room < len([]rune("Xx…")) {
+				return Truncate(p, SubjectMax)
+			}
+			return p + subjectDash + Truncate(title, room)
 		}
 	}
-	prefix := prefixes[len(prefixes)-1]
-	room := SubjectMax - len([]rune(prefix)) - len([]rune(subjectDash))
-	if room < minTitle/2 {
-		return Truncate(prefix, SubjectMax)
-	}
-	return prefix + subjectDash + Truncate(title, room)
+	return Truncate(title, SubjectMax)
 }
 
 // subjectDash separates a subject's words from the title: the en dash
