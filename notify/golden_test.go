@@ -259,6 +259,7 @@ func TestSubjectsOfTheProgramme(t *testing.T) {
 // the same shape compare equal.
 func subjectShape(prefix string, k kind.Session, start time.Time) string {
 	return strings.NewReplacer(
+		templates.Words(k).Name, "{genre}",
 		templates.Words(k).Short, "{genre}",
 		templates.DayNoYear(start), "{jour}",
 		templates.Clock(start), "{heure}",

@@ -125,15 +125,15 @@ func TestComposeContent(t *testing.T) {
 		"Bonjour Marie Dupont,",
 		"Le webinaire «\u00a0Simplifier les démarches des citoyens et le quotidien des agents grâce aux API\u00a0» commence dans une heure, à 17\u00a0h.",
 		"Quand\u00a0: mercredi 17 novembre 2021 de 17\u00a0h à 17\u00a0h\u00a030 (heure de Paris)",
-		"Pour rejoindre le webinaire en ligne\u00a0: https://webinaire.numerique.gouv.fr/meeting/signin/4821/creator/1185/hash/5c1d7b6e", "Page de l’événement\u00a0: https://app.livestorm.co/dinum-12/",
-		"Vous ne pourrez pas venir\u202f? Annulez votre inscription\u00a0: " + strings.Replace(c.UnsubscribeURL(7), "desinscription", "annulation", 1),
+		"Pour rejoindre le webinaire\u00a0: https://webinaire.numerique.gouv.fr/meeting/signin/4821/creator/1185/hash/5c1d7b6e", "Page de l’événement\u00a0: https://app.livestorm.co/dinum-12/",
+		"Vous ne pourrez pas y participer\u202f? Annulez votre inscription\u00a0: " + strings.Replace(c.UnsubscribeURL(7), "desinscription", "annulation", 1),
 		"Ne plus recevoir aucun message de rappel\u00a0: " + strings.Replace(c.UnsubscribeURL(7), "desinscription", "desabonnement", 1),
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text part lacks %q:\n%s", want, text)
 		}
 	}
-	for _, want := range []string{`<html lang="fr">`, "<h1", "Rejoindre le webinaire en ligne</a>", "Annulez votre inscription</a>", "Ne plus recevoir aucun message de rappel</a>", "mercredi 17 novembre 2021"} {
+	for _, want := range []string{`<html lang="fr">`, "<h1", "Rejoindre le webinaire</a>", "Annulez votre inscription</a>", "Ne plus recevoir aucun message de rappel</a>", "mercredi 17 novembre 2021"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("html part lacks %q", want)
 		}
