@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -26,11 +27,15 @@ const MaxSize = 50 << 20
 type Rejection struct {
 	Line   int
 	Reason string
+	// Cells are the line as read, to give it back to fix (RejectedCSV).
+	Cells []string
 }
 
 // Result is a parsed list: the valid rows, and the lines set aside.
 type Result struct {
-	Rows []store.ImportRow
+	// Header is the file's first line, as read.
+	Header []string
+	Rows   []store.ImportRow
 	// Duplicates repeat an address seen on an earlier line of the file.
 	Duplicates []Rejection
 	Rejected   []Rejection
@@ -67,7 +72,11 @@ func Parse(r io.Reader) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	return readRows(cr, cols)
+	// The reader reuses its record: the header is kept before the rows.
+	header = slices.Clone(header)
+	res, err := readRows(cr, cols)
+	res.Header = header
+	return res, err
 }
 
 func readRows(cr *csv.Reader, cols columns) (Result, error) {
@@ -92,10 +101,10 @@ func readRows(cr *csv.Reader, cols columns) (Result, error) {
 		row, reason := cols.row(rec)
 		switch {
 		case reason != "":
-			res.Rejected = append(res.Rejected, Rejection{Line: line, Reason: reason})
+			res.Rejected = append(res.Rejected, Rejection{Line: line, Reason: reason, Cells: slices.Clone(rec)})
 		case seen[row.Email] != 0:
 			res.Duplicates = append(res.Duplicates, Rejection{Line: line,
-				Reason: fmt.Sprintf("même adresse que la ligne %d", seen[row.Email])})
+				Reason: fmt.Sprintf("même adresse que la ligne %d", seen[row.Email]), Cells: slices.Clone(rec)})
 		default:
 			row.Line = line
 			seen[row.Email] = line

@@ -2,7 +2,9 @@ package csvimport
 
 import (
 	"encoding/csv"
+	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -48,3 +50,30 @@ func (w *Writer) Flush() error {
 	w.w.Flush()
 	return w.w.Error()
 }
+
+// WriteRejected writes the lines of a list that were not imported, under
+// the list's own header and with a last column saying why, so that an
+// organiser fixes them in a spreadsheet and imports the file again (the
+// reason column is then ignored).
+func WriteRejected(w io.Writer, res Result) error {
+	cw, err := NewWriter(w)
+	if err != nil {
+		return err
+	}
+	if err := cw.Write(append(slices.Clone(res.Header), RejectedReasonColumn)...); err != nil {
+		return err
+	}
+	for _, r := range res.Rejected {
+		cells := slices.Clone(r.Cells)
+		for len(cells) < len(res.Header) {
+			cells = append(cells, "")
+		}
+		if err := cw.Write(append(cells, fmt.Sprintf("ligne %d : %s", r.Line, r.Reason))...); err != nil {
+			return err
+		}
+	}
+	return cw.Flush()
+}
+
+// RejectedReasonColumn heads the column WriteRejected adds.
+const RejectedReasonColumn = "Motif du rejet"

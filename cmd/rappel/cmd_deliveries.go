@@ -11,7 +11,6 @@ import (
 	"github.com/dinum/rappel/kind"
 	"github.com/dinum/rappel/store"
 	"github.com/dinum/rappel/templates"
-	"github.com/dinum/rappel/when"
 )
 
 func cmdDeliveries(ctx context.Context, a *app, args []string) error {
@@ -100,54 +99,13 @@ func (r reporter) state(d store.DeliveryReport) string {
 	return "en attente"
 }
 
-// kindLabel names a message kind for an organiser: a notice by its row of
-// kind.Notices, a reminder by its offset.
-func kindLabel(k kind.Message) string {
-	if l := k.Label(); l != "" {
-		return l
-	}
-	switch k {
-	case kind.J1:
-		return "rappel la veille"
-	case kind.H1:
-		return "rappel une heure avant"
-	}
-	label, ok := k.ReminderOffset()
-	if !ok {
-		return string(k)
-	}
-	r, err := when.ParseReminder(label)
-	if err != nil {
-		return string(k)
-	}
-	if r.Days > 0 {
-		return "rappel " + templates.Duration(time.Duration(r.Days)*24*time.Hour) + " avant, à la même heure"
-	}
-	return "rappel " + templates.Duration(r.Duration) + " avant"
-}
+func kindLabel(k kind.Message) string { return templates.MessageLabel(k) }
 
-// reasonLabels says why a message was not sent, in an organiser's words.
-var reasonLabels = map[string]string{
-	store.ReasonPastAtSignup:     "inscription ou changement d'horaire après l'heure de ce rappel",
-	store.ReasonSessionStarted:   "la session avait déjà commencé",
-	store.ReasonTooLate:          "trop tard, le service était arrêté à l'heure prévue",
-	store.ReasonSuperseded:       "remplacé par le rappel suivant, plus proche",
-	store.ReasonSessionChanged:   "session annulée ou déplacée entre-temps",
-	store.ReasonSessionCancelled: "session annulée",
-	store.ReasonRescheduled:      "session déplacée : remplacé par celui du nouvel horaire",
-	store.ReasonUnsubscribed:     "désinscription",
-	store.ReasonAlreadySent:      "déjà envoyé pour l'ancien horaire, tout proche du nouveau",
-	store.ReasonAlreadyConfirmed: "inscription déjà confirmée",
-}
+var reasonLabels = templates.SkipReasons
 
 // attemptLabel says what one attempt gave.
 func attemptLabel(a store.AttemptReport) string {
-	label := map[string]string{
-		store.AttemptAccepted:    "accepté par le serveur d'envoi",
-		store.AttemptDeferred:    "refus temporaire",
-		store.AttemptRejected:    "refus définitif",
-		store.AttemptUnreachable: "serveur d'envoi injoignable",
-	}[a.Outcome]
+	label := templates.AttemptOutcomes[a.Outcome]
 	if a.Error != nil {
 		label += " : " + *a.Error
 	}
