@@ -103,6 +103,7 @@ type Scheduler struct {
 	logger    *slog.Logger
 	planWake  chan struct{}
 	claimWake chan struct{}
+	loginWake chan struct{}
 }
 
 // New wires a scheduler; Run starts it.
@@ -117,6 +118,7 @@ func New(cfg Config, st *store.Store, composer *notify.Composer, sender notify.S
 		logger:    logger,
 		planWake:  make(chan struct{}, 1),
 		claimWake: make(chan struct{}, 1),
+		loginWake: make(chan struct{}, 1),
 	}
 }
 
@@ -130,6 +132,7 @@ func (s *Scheduler) Run(ctx context.Context, changes <-chan string) error {
 	c.Schedule(cron.ConstantDelaySchedule{Delay: s.cfg.Sweep}, cron.FuncJob(func() {
 		poke(s.planWake)
 		poke(s.claimWake)
+		poke(s.loginWake)
 	}))
 	purge := cron.FuncJob(func() { s.purge(ctx) })
 	c.Schedule(cron.ConstantDelaySchedule{Delay: time.Hour}, purge)
@@ -141,6 +144,7 @@ func (s *Scheduler) Run(ctx context.Context, changes <-chan string) error {
 	d.start(ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { s.claimLoop(ctx, d, timer) })
+	wg.Go(func() { s.loginLoop(ctx) })
 	s.planLoop(ctx, changes)
 	wg.Wait()
 	d.stop()
@@ -173,9 +177,15 @@ func (s *Scheduler) planLoop(ctx context.Context, changes <-chan string) {
 		select {
 		case <-ctx.Done():
 			return
-		case _, ok := <-changes:
+		case table, ok := <-changes:
 			if !ok {
 				changes = nil
+			}
+			if table == "login_requests" || table == "" {
+				poke(s.loginWake)
+				if table != "" {
+					continue
+				}
 			}
 			poke(s.planWake)
 			poke(s.claimWake)
@@ -309,6 +319,11 @@ func (s *Scheduler) purge(ctx context.Context) {
 			s.logger.Error("Purge failed.", slog.String("what", p.what), slog.Any("error", err))
 		case signups+subscribers > 0:
 			s.logger.Info("Personal data purged.", slog.String("what", p.what), slog.Int64("signups", signups), slog.Int64("subscribers", subscribers))
+		}
+	}
+	for _, err := range []error{s.store.PurgeLogins(ctx), s.store.PurgeJournal(ctx, s.cfg.Retention)} {
+		if err != nil && ctx.Err() == nil {
+			s.logger.Error("Purge failed.", slog.Any("error", err))
 		}
 	}
 }

@@ -367,3 +367,47 @@ func TestRetentionJob(t *testing.T) {
 		t.Errorf("the recent session lost its sign-ups: %v", gs)
 	}
 }
+
+// TestLoginLinksSent: a worker sends the sign-in link a member asked for,
+// through SMTP, at once, and nothing to a stranger, whose request is
+// forgotten; the link in the message opens a session.
+func TestLoginLinksSent(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	if _, _, err := b.st.AddOrganiser(b.ctx, "DINUM", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.st.AddMember(b.ctx, "DINUM", "marie@numerique.gouv.fr"); err != nil {
+		t.Fatal(err)
+	}
+	b.startWorker(t, workerOpts{})
+	for _, email := range []string{"inconnu@numerique.gouv.fr", "marie@numerique.gouv.fr"} {
+		if err := b.st.RequestLogin(b.ctx, email, 5); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := b.smtp.Wait(t, 1, 15*time.Second)[0]
+	p, _ := m.Parse()
+	text := p.Parts["text/plain"]
+	if p.Header.Get("X-Rappel-Kind") != "login" || len(m.To) != 1 || m.To[0] != "marie@numerique.gouv.fr" ||
+		!strings.Contains(text, "fonctionne pendant 15 minutes") || p.Parts["text/html"] == "" {
+		t.Fatalf("login message to %v: %s\n%s", m.To, p.Header.Get("X-Rappel-Kind"), text)
+	}
+	i := strings.Index(text, "https://rappel.example.gouv.fr/organisateurs/connexion/")
+	if i < 0 {
+		t.Fatalf("no link:\n%s", text)
+	}
+	raw := strings.TrimPrefix(strings.Fields(text[i:])[0], "https://rappel.example.gouv.fr/organisateurs/connexion/")
+	if _, err := b.st.Login(b.ctx, token.Hash(raw), store.LoginParams{Hash: []byte("session"), CSRF: "x", Idle: time.Hour, Absolute: time.Hour}); err != nil {
+		t.Errorf("the link of the message does not sign in: %v", err)
+	}
+	testkit.WaitFor(t, 10*time.Second, "stranger forgotten", func() bool {
+		var n int
+		_ = b.st.DB().Get(&n, `SELECT count(*) FROM login_requests WHERE email = 'inconnu@numerique.gouv.fr'`)
+		return n == 0
+	})
+	time.Sleep(500 * time.Millisecond)
+	if n := len(b.smtp.Messages()); n != 1 {
+		t.Errorf("%d messages sent, want 1", n)
+	}
+}

@@ -32,6 +32,10 @@ export REMINDERS="${DEMO_REMINDERS:-2m,1m}"
 export LOG_FORMAT=text
 
 rappel migrate
+# The organisers' space, for whoever runs the demo: an administrators'
+# team (it sees the sessions the command line imports) and one member.
+rappel organiser add "Équipe de démonstration" --admin >/dev/null
+rappel organiser member add "Équipe de démonstration" organisatrice@example.gouv.fr >/dev/null
 
 now=$(date +%s)
 # Les sessions commencent à la minute ronde, dans deux à trois minutes.
@@ -62,6 +66,8 @@ paris() { TZ=Europe/Paris date -d "@$1" +%H:%M:%S; }
 echo "» Le service démarre. Les rappels partent entre $(paris $((now + base - 120))) et $(paris $((now + base))) (heure de Paris),"
 echo "  chacun à sa seconde ; ils sont écrits dans $outbox"
 echo "  (Ctrl-C arrête le service proprement ; la démonstration finit seule vers $(paris "$end").)"
+echo "» Espace organisateurs, pendant ce temps : $PUBLIC_URL/organisateurs/ avec l'adresse"
+echo "  organisatrice@example.gouv.fr ; le lien de connexion arrive, lui aussi, dans $outbox."
 echo
 bin/rappel run &
 pid=$!

@@ -2,6 +2,7 @@ package templates
 
 import (
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 
@@ -183,6 +184,29 @@ var zoneNames = map[string]string{
 	"Pacific/Tahiti":     "Tahiti",
 	"Pacific/Wallis":     "Wallis-et-Futuna",
 }
+
+// Zones are the zones whose French names rappel knows, Paris first then
+// the overseas ones by name: those a session form offers.
+func Zones() []string {
+	out := make([]string, 0, len(zoneNames))
+	for z := range zoneNames {
+		out = append(out, z)
+	}
+	slices.SortFunc(out, func(a, b string) int {
+		if (a == "Europe/Paris") != (b == "Europe/Paris") {
+			if a == "Europe/Paris" {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(zoneNames[a], zoneNames[b])
+	})
+	return out
+}
+
+// ZoneName says which clock the times are read on: « heure de Paris »,
+// « heure de Cayenne ».
+func ZoneName(loc *time.Location) string { return zoneName(loc) }
 
 // zoneName says which clock the times are read on: « heure de Paris »,
 // « heure de Cayenne »; another zone by its city, as its name gives it.

@@ -11,13 +11,14 @@ import (
 	htmltemplate "html/template"
 	"io"
 	"io/fs"
+	"strconv"
 	"strings"
 	texttemplate "text/template"
 
 	"github.com/dinum/rappel/kind"
 )
 
-//go:embed email/*.tmpl pages/*.tmpl
+//go:embed email/*.tmpl pages/*.tmpl backoffice/*.tmpl
 var files embed.FS
 
 // SubjectMax is the longest subject, in characters, « Rappel : » included:
@@ -38,8 +39,10 @@ type emailTemplates struct {
 
 // Set is the parsed templates.
 type Set struct {
-	emails map[string]emailTemplates
-	pages  *htmltemplate.Template
+	emails     map[string]emailTemplates
+	pages      *htmltemplate.Template
+	backoffice *htmltemplate.Template
+	login      loginTemplates
 }
 
 // Emails lists the message templates every set must have: one pair per
@@ -65,6 +68,14 @@ func load(fsys fs.FS) (*Set, error) {
 		return nil, fmt.Errorf("parse page templates: %w", err)
 	}
 	set.pages = pages
+	if set.login, err = parseLogin(fsys); err != nil {
+		return nil, err
+	}
+	bo, err := htmltemplate.New("backoffice").Funcs(funcs).ParseFS(fsys, "pages/layout.html.tmpl", "backoffice/*.tmpl")
+	if err != nil {
+		return nil, fmt.Errorf("parse back-office templates: %w", err)
+	}
+	set.backoffice = bo
 	return set, nil
 }
 
@@ -72,6 +83,35 @@ var funcs = map[string]any{
 	"subject":    subject,
 	"paragraphs": paragraphs,
 	"button":     button,
+	"dict":       dict,
+	"plural":     Plural,
+}
+
+// Plural writes a count with its noun, singular for 0 and 1 as French
+// does: {{plural 2 "ligne mise" "lignes mises"}} gives « 2 lignes mises ».
+func Plural(n int, one, many string) string {
+	if n < 2 {
+		return strconv.Itoa(n) + " " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// dict makes a map of its pairs of arguments, so that a page hands a
+// shared block (a form field) several values: {{template "input" (dict
+// "Page" . "Name" "title" "Label" "Titre")}}.
+func dict(pairs ...any) (map[string]any, error) {
+	if len(pairs)%2 != 0 {
+		return nil, fmt.Errorf("dict: odd number of arguments")
+	}
+	m := make(map[string]any, len(pairs)/2)
+	for i := 0; i < len(pairs); i += 2 {
+		k, ok := pairs[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict: key %v is not a string", pairs[i])
+		}
+		m[k] = pairs[i+1]
+	}
+	return m, nil
 }
 
 // Button is a link drawn as a button: the "button" block of the HTML
@@ -149,6 +189,17 @@ func (s *Set) RenderPage(w io.Writer, name string, data any) error {
 	var buf bytes.Buffer
 	if err := s.pages.ExecuteTemplate(&buf, name, data); err != nil {
 		return fmt.Errorf("render page %s: %w", name, err)
+	}
+	_, err := io.WriteString(w, Typography(buf.String()))
+	return err
+}
+
+// RenderBackoffice writes the page name of the organisers' space, with
+// French typography.
+func (s *Set) RenderBackoffice(w io.Writer, name string, data any) error {
+	var buf bytes.Buffer
+	if err := s.backoffice.ExecuteTemplate(&buf, name, data); err != nil {
+		return fmt.Errorf("render back-office page %s: %w", name, err)
 	}
 	_, err := io.WriteString(w, Typography(buf.String()))
 	return err

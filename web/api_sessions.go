@@ -59,6 +59,17 @@ type sessionInput struct {
 
 // changes reads the input, or answers 422 naming the field.
 func (s *Server) changes(w http.ResponseWriter, in sessionInput) (store.SessionChanges, bool) {
+	c, ferr := readChanges(in, s.cfg.Location)
+	if ferr != nil {
+		apiError(w, http.StatusUnprocessableEntity, ferr.Field, ferr.Message)
+		return c, false
+	}
+	return c, true
+}
+
+// readChanges reads what a client sends for a session, times read in loc
+// when they have no offset; the store checks the rest.
+func readChanges(in sessionInput, loc *time.Location) (store.SessionChanges, *store.FieldError) {
 	c := store.SessionChanges{Kind: in.Kind, Title: in.Title, Description: in.Description,
 		Location: in.Location, JoinURL: cmp.Or(in.JoinURL, in.URL), PageURL: in.PageURL, Contact: in.Contact,
 		Timezone: in.Timezone, Accessible: in.Accessible}
@@ -70,10 +81,9 @@ func (s *Server) changes(w http.ResponseWriter, in sessionInput) (store.SessionC
 		if f.raw == nil {
 			continue
 		}
-		t, err := when.Parse(*f.raw, s.cfg.Location)
+		t, err := when.Parse(*f.raw, loc)
 		if err != nil {
-			apiError(w, http.StatusUnprocessableEntity, f.name, err.Error())
-			return c, false
+			return c, &store.FieldError{Field: f.name, Message: err.Error()}
 		}
 		*f.dst = &t
 	}
@@ -85,7 +95,7 @@ func (s *Server) changes(w http.ResponseWriter, in sessionInput) (store.SessionC
 	if c.Kind != nil {
 		*c.Kind = kind.Session(strings.TrimSpace(string(*c.Kind)))
 	}
-	return c, true
+	return c, nil
 }
 
 func (s *Server) apiSessions(w http.ResponseWriter, r *http.Request) {
@@ -122,12 +132,7 @@ func (s *Server) apiCreateSession(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	org := organiserOf(r)
-	sess, err := s.store.CreateSession(r.Context(), store.SessionParams{
-		Kind: *c.Kind, Title: *c.Title, StartsAt: *c.StartsAt, EndsAt: c.EndsAt,
-		Description: deref(c.Description), Location: deref(c.Location), JoinURL: deref(c.JoinURL),
-		PageURL: deref(c.PageURL), Contact: deref(c.Contact), Timezone: deref(c.Timezone),
-		Accessible: c.Accessible != nil && *c.Accessible, OrganiserID: &org.ID,
-	})
+	sess, err := s.store.CreateSession(r.Context(), newSessionParams(c, org.ID))
 	if err != nil {
 		s.storeError(w, err)
 		return
@@ -165,6 +170,17 @@ func (s *Server) apiCancelSession(w http.ResponseWriter, r *http.Request, sess s
 		return
 	}
 	writeJSON(w, http.StatusOK, toJSON(cancelled))
+}
+
+// newSessionParams is the session of an organiser that changes describe;
+// kind, title and start are given.
+func newSessionParams(c store.SessionChanges, organiserID int64) store.SessionParams {
+	return store.SessionParams{
+		Kind: *c.Kind, Title: *c.Title, StartsAt: *c.StartsAt, EndsAt: c.EndsAt,
+		Description: deref(c.Description), Location: deref(c.Location), JoinURL: deref(c.JoinURL),
+		PageURL: deref(c.PageURL), Contact: deref(c.Contact), Timezone: deref(c.Timezone),
+		Accessible: c.Accessible != nil && *c.Accessible, OrganiserID: &organiserID,
+	}
 }
 
 func deref(p *string) string {

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/dinum/rappel/metrics"
@@ -53,6 +54,12 @@ type Config struct {
 	// Site is what every page says of the service (footer, notices); its
 	// empty pages default to rappel's own.
 	Site templates.Site
+	// PublicURL is the service's address: over https, the organisers'
+	// session cookie is Secure.
+	PublicURL *url.URL
+	// OIDC, when set, offers signing in to the organisers' space through
+	// an OpenID Connect provider (ProConnect).
+	OIDC *OIDCConfig
 }
 
 // Server serves rappel's HTTP endpoints.
@@ -61,6 +68,7 @@ type Server struct {
 	store   *store.Store
 	logger  *slog.Logger
 	clients *limiter
+	logins  *limiter
 }
 
 // New wires the server.
@@ -75,7 +83,8 @@ func New(cfg Config) *Server {
 	cfg.Site.Retention = cmp.Or(cfg.Site.Retention, "90 jours")
 	cfg.Site.Pending = cmp.Or(cfg.Site.Pending, "72 heures")
 	cfg.ConfirmValidity = cmp.Or(cfg.ConfirmValidity, "48 heures")
-	return &Server{cfg: cfg, store: cfg.Store, logger: cfg.Logger, clients: newLimiter(cfg.SignupsPerHour, maxClients)}
+	return &Server{cfg: cfg, store: cfg.Store, logger: cfg.Logger, clients: newLimiter(cfg.SignupsPerHour, maxClients),
+		logins: newLimiter(loginsPerClientHour, maxClients)}
 }
 
 // Handler routes the endpoints. Forms are protected against cross-site
@@ -110,6 +119,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /mentions-legales", s.sitePage("legal", "Mentions légales"))
 	mux.HandleFunc("GET /donnees-personnelles", s.sitePage("privacy", "Données personnelles"))
 	mux.Handle("/api/", s.api())
+	mux.Handle(spacePath+"/", s.space(cop))
 	mux.HandleFunc("/", s.notFound)
 	return securityHeaders(mux)
 }

@@ -49,6 +49,15 @@ func commands() []command {
 			usage: "rappel subscriber export ADRESSE", run: cmdSubscriberExport},
 		{name: "subscriber forget", summary: "efface une adresse partout, envois compris (RGPD, droit à l'effacement)",
 			usage: "rappel subscriber forget ADRESSE", run: cmdSubscriberForget},
+		{name: "organiser add", summary: "crée une équipe organisatrice (--admin : qui voit toutes les sessions)",
+			usage: "rappel organiser add NOM [--admin]", run: cmdOrganiserAdd},
+		{name: "organiser list", summary: "liste les équipes organisatrices", usage: "rappel organiser list", run: cmdOrganiserList},
+		{name: "organiser member add", summary: "ajoute une personne à une équipe : elle se connecte à l'espace organisateurs avec son adresse",
+			usage: "rappel organiser member add ORGANISATEUR ADRESSE", run: cmdMemberAdd},
+		{name: "organiser member remove", summary: "retire une personne d'une équipe ; ses sessions ouvertes sont fermées aussitôt",
+			usage: "rappel organiser member remove ORGANISATEUR ADRESSE", run: cmdMemberRemove},
+		{name: "organiser member list", summary: "liste les membres d'une équipe",
+			usage: "rappel organiser member list ORGANISATEUR", run: cmdMemberList},
 		{name: "organiser contact", summary: "affiche ou change le contact d'un organisateur, nommé dans les messages de ses sessions qui n'en ont pas",
 			usage: "rappel organiser contact ORGANISATEUR [\"Nom <adresse>\"]", run: cmdOrganiserContact},
 		{name: "token create", summary: "crée un jeton d'accès à l'API pour un organisateur (affiché une seule fois)",
@@ -59,9 +68,16 @@ func commands() []command {
 	}
 }
 
-// findCommand matches one or two words of args to a command.
+// findCommand matches one, two or three words of args to a command.
 func findCommand(args []string) (command, []string, error) {
 	all := commands()
+	if len(args) >= 3 {
+		for _, c := range all {
+			if c.name == args[0]+" "+args[1]+" "+args[2] {
+				return c, args[3:], nil
+			}
+		}
+	}
 	if len(args) >= 2 {
 		for _, c := range all {
 			if c.name == args[0]+" "+args[1] {
@@ -74,7 +90,8 @@ func findCommand(args []string) (command, []string, error) {
 			return c, args[1:], nil
 		}
 	}
-	for group, subs := range map[string]string{"session": "add, list, show, update ou cancel", "token": "create, list ou revoke", "subscriber": "export ou forget", "agenda": "import"} {
+	for group, subs := range map[string]string{"session": "add, list, show, update ou cancel", "token": "create, list ou revoke", "subscriber": "export ou forget", "agenda": "import",
+		"organiser": "add, list, member add, member remove, member list ou contact"} {
 		if args[0] != group {
 			continue
 		}
