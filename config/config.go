@@ -68,9 +68,18 @@ type Config struct {
 	// AgendaFeedSchedule is parsed here, once.
 	AgendaFeedSchedule cron.Schedule
 
+	// OIDC signs organisers in through an OpenID Connect provider
+	// (ProConnect) when all three are set.
+	OIDCIssuer, OIDCClientID, OIDCClientSecret string
+	OIDCScopes                                 []string
+
 	LogLevel  string
 	LogFormat string
 }
+
+// OIDC says whether signing in through an OpenID Connect provider is
+// configured.
+func (c *Config) OIDC() bool { return c.OIDCIssuer != "" }
 
 // Error lists every invalid variable at once, so that a person fixes them
 // all in one go.
@@ -109,6 +118,9 @@ func Parse(env []string) (*Config, error) {
 		if err := o.parse(cfg, raw); err != nil {
 			problems = append(problems, fmt.Sprintf("%s : %v", o.name, err))
 		}
+	}
+	if set := []bool{cfg.OIDCIssuer != "", cfg.OIDCClientID != "", cfg.OIDCClientSecret != ""}; set[0] != set[1] || set[1] != set[2] {
+		problems = append(problems, "OIDC_ISSUER, OIDC_CLIENT_ID et OIDC_CLIENT_SECRET vont ensemble : donnez les trois, ou aucun")
 	}
 	if len(problems) == 0 {
 		if err := when.ApplyMaxLate(cfg.Reminders, values["REMINDERS_MAX_LATE"]); err != nil {

@@ -7,6 +7,7 @@ import (
 	"net/mail"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -70,6 +71,28 @@ var options = []option{
 		parse: parseUnsubscribeMailto},
 	{name: "TEMPLATES_DIR", doc: "dossier de modèles qui remplacent ceux du binaire (mêmes chemins : email/j1.txt.tmpl…)",
 		parse: func(c *Config, v string) error { c.TemplatesDir = v; return nil }},
+	{name: "OIDC_ISSUER", doc: "fournisseur OpenID Connect des organisateurs (ProConnect : https://auth.agentconnect.gouv.fr/api/v2), avec OIDC_CLIENT_ID et OIDC_CLIENT_SECRET",
+		parse: func(c *Config, v string) error {
+			u, err := url.Parse(v)
+			local := err == nil && (u.Hostname() == "localhost" || u.Hostname() == "127.0.0.1")
+			if err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && local)) {
+				return fmt.Errorf("« %s » : adresse https attendue", v)
+			}
+			c.OIDCIssuer = strings.TrimSuffix(v, "/")
+			return nil
+		}},
+	{name: "OIDC_CLIENT_ID", doc: "identifiant de rappel chez le fournisseur OpenID Connect",
+		parse: func(c *Config, v string) error { c.OIDCClientID = v; return nil }},
+	{name: "OIDC_CLIENT_SECRET", secret: true, doc: "secret de rappel chez le fournisseur OpenID Connect",
+		parse: func(c *Config, v string) error { c.OIDCClientSecret = v; return nil }},
+	{name: "OIDC_SCOPES", def: "openid email", doc: "portées demandées au fournisseur OpenID Connect (ProConnect : openid email given_name usual_name)",
+		parse: func(c *Config, v string) error {
+			c.OIDCScopes = strings.Fields(v)
+			if !slices.Contains(c.OIDCScopes, "openid") {
+				return fmt.Errorf("« %s » : la portée openid est obligatoire", v)
+			}
+			return nil
+		}},
 	{name: "PUBLIC_URL", doc: "adresse publique de rappel, base des liens des messages",
 		parse: parsePublicURL},
 	{name: "HTTP_ADDR", def: ":8080", doc: "adresse d'écoute HTTP",

@@ -211,5 +211,40 @@ func (s *Store) PurgeLogins(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx, `DELETE FROM member_sessions WHERE expires_at < now()`); err != nil {
 		return fmt.Errorf("purge member sessions: %w", err)
 	}
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM oidc_requests WHERE created_at < now() - interval '1 day'`); err != nil {
+		return fmt.Errorf("purge OIDC sign-ins: %w", err)
+	}
 	return nil
+}
+
+// OIDCRequest is a sign-in through an OpenID Connect provider under way.
+type OIDCRequest struct {
+	Nonce    string `db:"nonce"`
+	Verifier string `db:"verifier"`
+}
+
+// oidcRequestTTL is how long a person has at their provider.
+const oidcRequestTTL = "10 minutes"
+
+// StartOIDC keeps what the provider's answer will be checked against.
+func (s *Store) StartOIDC(ctx context.Context, stateHash []byte, r OIDCRequest) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO oidc_requests (state_hash, nonce, verifier) VALUES ($1, $2, $3)`,
+		stateHash, r.Nonce, r.Verifier)
+	if err != nil {
+		return fmt.Errorf("start OIDC sign-in: %w", err)
+	}
+	return nil
+}
+
+// FinishOIDC takes, once, the sign-in under way of this state: a second
+// answer with the same state (a replay) finds nothing.
+func (s *Store) FinishOIDC(ctx context.Context, stateHash []byte) (OIDCRequest, error) {
+	var out OIDCRequest
+	err := s.db.GetContext(ctx, &out, `
+		DELETE FROM oidc_requests WHERE state_hash = $1 AND created_at > now() - interval '`+oidcRequestTTL+`'
+		RETURNING nonce, verifier`, stateHash)
+	if err != nil {
+		return OIDCRequest{}, fmt.Errorf("finish OIDC sign-in: %w", interpretError(err))
+	}
+	return out, nil
 }

@@ -63,6 +63,10 @@ func (s *Server) space(cop *http.CrossOriginProtection) http.Handler {
 	mux.Handle("POST "+spacePath+"/connexion", cop.Handler(http.HandlerFunc(s.loginRequest)))
 	mux.HandleFunc("GET "+spacePath+"/connexion/{token}", s.loginLinkPage)
 	mux.Handle("POST "+spacePath+"/connexion/{token}", cop.Handler(http.HandlerFunc(s.loginWithLink)))
+	if s.oidc != nil {
+		mux.HandleFunc("GET "+spacePath+"/connexion-proconnect", s.oidcStart)
+		mux.HandleFunc("GET "+spacePath+"/connexion-proconnect/retour", s.oidcCallback)
+	}
 	in := func(h http.HandlerFunc) http.Handler { return s.signedIn(h) }
 	post := func(h http.HandlerFunc) http.Handler { return cop.Handler(s.signedIn(s.checkCSRF(h))) }
 	mux.Handle("POST "+spacePath+"/deconnexion", post(s.logout))

@@ -21,7 +21,7 @@ const (
 // loginForm asks for the member's address (or, when configured, offers
 // ProConnect).
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
-	s.renderSpace(w, r, http.StatusOK, "space-login", spacePage{Title: "Connexion à l’espace organisateurs", OIDC: s.cfg.OIDC != nil})
+	s.renderSpace(w, r, http.StatusOK, "space-login", spacePage{Title: "Connexion à l’espace organisateurs", OIDC: s.oidc != nil})
 }
 
 // loginRequest notes the request of a sign-in link. Its answer is the
@@ -38,7 +38,7 @@ func (s *Server) loginRequest(w http.ResponseWriter, r *http.Request) {
 	if _, err := store.NormalizeEmail(email); err != nil {
 		msg := "Saisissez votre adresse électronique professionnelle, par exemple prenom.nom@ministere.gouv.fr."
 		s.renderSpace(w, r, http.StatusBadRequest, "space-login", spacePage{Title: "Connexion à l’espace organisateurs",
-			OIDC: s.cfg.OIDC != nil, Values: map[string]string{"email": email},
+			OIDC: s.oidc != nil, Values: map[string]string{"email": email},
 			Errors: map[string]string{"email": msg}, ErrorList: []fieldMessage{{"email", msg}}})
 		return
 	}

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/dinum/rappel/metrics"
@@ -69,6 +70,7 @@ type Server struct {
 	logger  *slog.Logger
 	clients *limiter
 	logins  *limiter
+	oidc    *oidcClient
 }
 
 // New wires the server.
@@ -83,8 +85,14 @@ func New(cfg Config) *Server {
 	cfg.Site.Retention = cmp.Or(cfg.Site.Retention, "90 jours")
 	cfg.Site.Pending = cmp.Or(cfg.Site.Pending, "72 heures")
 	cfg.ConfirmValidity = cmp.Or(cfg.ConfirmValidity, "48 heures")
-	return &Server{cfg: cfg, store: cfg.Store, logger: cfg.Logger, clients: newLimiter(cfg.SignupsPerHour, maxClients),
+	s := &Server{cfg: cfg, store: cfg.Store, logger: cfg.Logger, clients: newLimiter(cfg.SignupsPerHour, maxClients),
 		logins: newLimiter(loginsPerClientHour, maxClients)}
+	if cfg.OIDC != nil && cfg.PublicURL != nil {
+		redirect := *cfg.PublicURL
+		redirect.Path = strings.TrimSuffix(redirect.Path, "/") + spacePath + "/connexion-proconnect/retour"
+		s.oidc = &oidcClient{cfg: *cfg.OIDC, redirect: redirect.String()}
+	}
+	return s
 }
 
 // Handler routes the endpoints. Forms are protected against cross-site

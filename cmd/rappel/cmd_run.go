@@ -170,7 +170,7 @@ func startWeb(ctx context.Context, g *errgroup.Group, a *app, parts mailParts, m
 		Logger: a.logger, Reminders: parts.reminders, ConfirmsPerDay: a.cfg.ConfirmsPerDay,
 		SignupsPerHour: a.cfg.SignupsPerHour, TrustedProxies: a.cfg.TrustedProxies,
 		Metrics: mainMetrics, OpsOnly: opsOnly, Site: site(a, parts.schedule), ConfirmValidity: parts.validity,
-		PublicURL: a.cfg.PublicURL,
+		PublicURL: a.cfg.PublicURL, OIDC: oidcConfig(a),
 	}).Handler()
 	return serveHTTP(ctx, g, a, "HTTP_ADDR", a.cfg.HTTPAddr, handler)
 }
@@ -221,4 +221,14 @@ func site(a *app, schedule string) templates.Site {
 		s.Contact = a.cfg.MailReplyTo.Address
 	}
 	return s
+}
+
+// oidcConfig is the OpenID Connect provider of the organisers' space, or
+// nil when none is configured.
+func oidcConfig(a *app) *web.OIDCConfig {
+	if !a.cfg.OIDC() {
+		return nil
+	}
+	return &web.OIDCConfig{Issuer: a.cfg.OIDCIssuer, ClientID: a.cfg.OIDCClientID, ClientSecret: a.cfg.OIDCClientSecret,
+		Scopes: a.cfg.OIDCScopes}
 }
