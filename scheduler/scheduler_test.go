@@ -411,3 +411,25 @@ func TestLoginLinksSent(t *testing.T) {
 		t.Errorf("%d messages sent, want 1", n)
 	}
 }
+
+// TestTestSendsSent: a test a member asked for in the organisers' space
+// leaves through SMTP to their address, marked as a test, once.
+func TestTestSendsSent(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	s := b.session(t, time.Now().Add(48*time.Hour))
+	b.startWorker(t, workerOpts{})
+	if err := b.st.RequestTestSend(b.ctx, s.ID, "j1", "marie@numerique.gouv.fr", 10); err != nil {
+		t.Fatal(err)
+	}
+	m := b.smtp.Wait(t, 1, 15*time.Second)[0]
+	p, _ := m.Parse()
+	if len(m.To) != 1 || m.To[0] != "marie@numerique.gouv.fr" || p.Header.Get("X-Rappel-Kind") != "j1" || p.Header.Get("X-Rappel-Test") == "" ||
+		!strings.Contains(p.Parts["text/plain"], "Bonjour Camille Exemple,") {
+		t.Fatalf("test message to %v: %v\n%s", m.To, p.Header, p.Parts["text/plain"])
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := len(b.smtp.Messages()); n != 1 {
+		t.Errorf("%d messages, want 1", n)
+	}
+}

@@ -214,6 +214,9 @@ func (s *Store) PurgeLogins(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx, `DELETE FROM oidc_requests WHERE created_at < now() - interval '1 day'`); err != nil {
 		return fmt.Errorf("purge OIDC sign-ins: %w", err)
 	}
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM test_sends WHERE requested_at < now() - interval '1 day'`); err != nil {
+		return fmt.Errorf("purge test sends: %w", err)
+	}
 	return nil
 }
 

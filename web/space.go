@@ -86,6 +86,9 @@ func (s *Server) space(cop *http.CrossOriginProtection) http.Handler {
 	mux.Handle("GET "+spacePath+"/sessions/{id}/import", in(s.owned(s.listImportForm)))
 	mux.Handle("POST "+spacePath+"/sessions/{id}/import", post(s.owned(s.importList)))
 	mux.Handle("POST "+spacePath+"/sessions/{id}/import/rejets", post(s.owned(s.rejectedLines)))
+	mux.Handle("GET "+spacePath+"/sessions/{id}/apercu", in(s.owned(s.preview)))
+	mux.Handle("GET "+spacePath+"/sessions/{id}/apercu.html", in(s.owned(s.previewHTML)))
+	mux.Handle("POST "+spacePath+"/sessions/{id}/apercu", post(s.owned(s.sendTest)))
 	mux.Handle("GET "+spacePath+"/programme", in(s.programmeForm))
 	mux.Handle("POST "+spacePath+"/programme", post(s.programmeDryRun))
 	mux.Handle("POST "+spacePath+"/programme/appliquer", post(s.programmeApply))
@@ -210,11 +213,13 @@ func (s *Server) renderSpace(w http.ResponseWriter, r *http.Request, status int,
 // notices are what a page says after the action that led to it
 // (?fait=…), so that a reload does not redo it.
 var notices = map[string]string{
-	"creee":    "La session est créée. Elle apparaît sur la page publique des événements.",
-	"modifiee": "Les modifications sont enregistrées.",
-	"annulee":  "La session est annulée : les personnes inscrites sont prévenues par courriel.",
-	"ajoutee":  "La personne est inscrite. Elle recevra les rappels.",
-	"retiree":  "L’inscription est retirée : cette personne ne recevra plus de message pour cette session.",
+	"creee":       "La session est créée. Elle apparaît sur la page publique des événements.",
+	"modifiee":    "Les modifications sont enregistrées.",
+	"annulee":     "La session est annulée : les personnes inscrites sont prévenues par courriel.",
+	"ajoutee":     "La personne est inscrite. Elle recevra les rappels.",
+	"retiree":     "L’inscription est retirée : cette personne ne recevra plus de message pour cette session.",
+	"essai":       "Le message d’essai part vers votre adresse : il arrive d’ici une minute.",
+	"trop-essais": "Vous avez envoyé beaucoup d’essais depuis une heure : réessayez un peu plus tard.",
 }
 
 func (s *Server) spaceNotFound(w http.ResponseWriter, r *http.Request) {

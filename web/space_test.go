@@ -455,3 +455,50 @@ func TestSpaceImports(t *testing.T) {
 		t.Errorf("sessions after the import: %d, want 13", len(l))
 	}
 }
+
+// TestSpacePreview: each message of a session as it will leave, its HTML
+// part served on its own with nothing that runs, and a test sent to the
+// member (through a worker), a handful an hour.
+func TestSpacePreview(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := b.team(t, "DINUM", "marie@numerique.gouv.fr", false)
+	sess := b.sessionOf(t, a.OrganiserID, "Travail en mode hybride, et maintenant ?")
+	base := "/organisateurs/sessions/" + strconv.FormatInt(sess.ID, 10) + "/apercu"
+	m := b.browser(t)
+	m.signIn(a.Email)
+	p := m.get(base)
+	if p.code != 200 || !strings.Contains(p.body, "Rappel\u00a0: atelier demain à") || !strings.Contains(p.body, "Bonjour Camille Exemple,") {
+		t.Fatalf("preview: %d %s", p.code, p.body)
+	}
+	for _, k := range []string{"confirmation", "confirmed", "h1", "reschedule", "cancellation"} {
+		if p := m.get(base + "?message=" + k); p.code != 200 || !strings.Contains(p.body, `aria-current="page">`) {
+			t.Errorf("preview of %s: %d", k, p.code)
+		}
+	}
+	if p := m.get(base + "?message=inconnu"); p.code != 404 {
+		t.Errorf("unknown message: %d", p.code)
+	}
+	html := m.get(base + ".html?message=j1")
+	if csp := html.hdr.Get("Content-Security-Policy"); !strings.Contains(csp, "sandbox") || strings.Contains(csp, "script") ||
+		!strings.Contains(html.body, `role="presentation"`) {
+		t.Errorf("HTML part: %s\n%.200s", csp, html.body)
+	}
+	m.get(base)
+	if p := m.post(base, url.Values{"message": {"j1"}}); !strings.Contains(p.body, "Le message d’essai part vers votre adresse") {
+		t.Fatalf("test send: %s", p.body)
+	}
+	tests, err := b.st.ClaimTestSends(context.Background())
+	if err != nil || len(tests) != 1 || tests[0].Email != "marie@numerique.gouv.fr" || tests[0].Kind != "j1" || tests[0].SessionID != sess.ID {
+		t.Errorf("test to send: %+v, %v", tests, err)
+	}
+	for range 9 {
+		m.post(base, url.Values{"message": {"h1"}})
+	}
+	if p := m.post(base, url.Values{"message": {"h1"}}); !strings.Contains(p.body, "beaucoup d’essais") {
+		t.Errorf("the 11th test of the hour: %s", p.body)
+	}
+	if p := m.post(base, url.Values{"message": {"pas-un-message"}}); p.code != 404 {
+		t.Errorf("test of an unknown message: %d", p.code)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/dinum/rappel/metrics"
+	"github.com/dinum/rappel/notify"
 	"github.com/dinum/rappel/store"
 	"github.com/dinum/rappel/templates"
 	"github.com/dinum/rappel/token"
@@ -61,6 +62,9 @@ type Config struct {
 	// OIDC, when set, offers signing in to the organisers' space through
 	// an OpenID Connect provider (ProConnect).
 	OIDC *OIDCConfig
+	// Preview builds a session's messages as they will leave, for the
+	// organisers' space; nil offers no preview.
+	Preview *notify.Previewer
 }
 
 // Server serves rappel's HTTP endpoints.

@@ -6,16 +6,19 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/mail"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/dinum/rappel/notify"
 	"github.com/dinum/rappel/store"
 	"github.com/dinum/rappel/store/storetest"
 	"github.com/dinum/rappel/templates"
 	"github.com/dinum/rappel/token"
 	"github.com/dinum/rappel/web"
+	"github.com/dinum/rappel/when"
 )
 
 type testBundle struct {
@@ -50,9 +53,17 @@ func serveWith(t *testing.T, st *store.Store, perHour int) *testBundle {
 	}
 	signer, _ := token.NewSigner([][]byte{[]byte(strings.Repeat("k", 32))})
 	loc, _ := time.LoadLocation("Europe/Paris")
+	public, _ := url.Parse("https://rappel.example.gouv.fr")
+	composer, err := notify.NewComposer(notify.ComposerConfig{From: &mail.Address{Name: "DINUM", Address: "rappels@example.gouv.fr"},
+		PublicURL: public, Location: loc, Templates: tpl, Tokens: signer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reminders, _ := when.ParseReminders(when.DefaultReminders)
 	srv := httptest.NewServer(web.New(web.Config{
 		Store: st, Tokens: signer, Templates: tpl, Location: loc, Logger: slog.New(slog.DiscardHandler),
 		Reminders: "des rappels la veille, puis une heure avant", SignupsPerHour: perHour,
+		Preview: &notify.Previewer{Composer: composer, Reminders: reminders, Location: loc},
 	}).Handler())
 	t.Cleanup(srv.Close)
 	b := &testBundle{st: st, srv: srv, signer: signer}

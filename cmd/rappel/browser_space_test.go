@@ -117,7 +117,7 @@ func TestBrowserOrganiserJourney(t *testing.T) {
 	do("new session", chromedp.Navigate(base+"/organisateurs/sessions/nouvelle"), chromedp.WaitVisible(chromedp.ID("title")),
 		chromedp.SetValue(chromedp.ID("starts_at"), starts), chromedp.SetValue(chromedp.ID("join_url"), "pas une adresse"),
 		submit("main form"), chromedp.WaitVisible(chromedp.ID("erreurs")), look("formulaire en erreur"))
-	do("create", chromedp.SetValue(chromedp.ID("title"), "Atelier « Écrire pour être lu »"),
+	do("create", chromedp.SetValue(chromedp.ID("title"), "Écrire pour être lu"),
 		chromedp.SetValue(chromedp.ID("join_url"), "https://webinaire.numerique.gouv.fr/meeting/4821"),
 		chromedp.SetValue(chromedp.ID("starts_at"), starts),
 		chromedp.SetValue(chromedp.ID("location"), "Lieu de la transformation publique, 77 avenue de Ségur, 75015 Paris"),
@@ -158,6 +158,11 @@ func TestBrowserOrganiserJourney(t *testing.T) {
 	do("sign-ups", chromedp.Navigate(session+"/inscriptions"), look("inscriptions"))
 	if got := text(); !strings.Contains(got, "lea.bernard@example.gouv.fr") || !strings.Contains(got, "Import de liste") {
 		t.Errorf("sign-ups:\n%s", got)
+	}
+	do("preview", chromedp.Navigate(session+"/apercu"), look("aperçu des messages"),
+		submit(`form[action$="/apercu"]`), chromedp.WaitVisible(chromedp.CSS(".fr-alert--success")))
+	if test := waitKind(t, srv, "j1"); test.Header.Get("X-Rappel-Test") == "" || !strings.Contains(test.Header.Get("To"), "camille.leroy@modernisation.gouv.fr") {
+		t.Errorf("test message: %v", test.Header)
 	}
 	do("cancel", chromedp.Navigate(session+"/annuler"), look("annuler la session"))
 	if got := text(); !strings.Contains(got, "Les 2 personnes inscrites recevront un avis d’annulation") {

@@ -2,60 +2,16 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/dinum/rappel/kind"
 	"github.com/dinum/rappel/notify"
 	"github.com/dinum/rappel/notify/mailview"
 	"github.com/dinum/rappel/store"
 	"github.com/dinum/rappel/templates"
-	"github.com/dinum/rappel/when"
 )
-
-// sampleRecipient receives previews.
-var sampleRecipient = templates.Recipient{Name: "Camille Exemple", Email: "camille.exemple@example.gouv.fr"}
-
-// sampleMessage is the message of kind about session s as it would be
-// built when it leaves: a reminder at its due time, a notice now.
-func sampleMessage(a *app, s store.Session, k kind.Message) (notify.Message, error) {
-	now := time.Now()
-	if !k.IsNotice() {
-		r, ok := when.ReminderForKind(when.KindOffsets(a.cfg.Reminders), k)
-		if !ok {
-			return notify.Message{}, usagef("--kind : message inconnu « %s » (j1, h1, reminder-15m, confirmation, confirmed, reschedule, cancellation)", k)
-		}
-		now = r.DueAt(s.StartsAt, sessionZone(a, s))
-	}
-	m := notify.Message{
-		Kind: k, Recipient: sampleRecipient, Now: now, ScheduleVersion: s.ScheduleVersion,
-		Session: s.TemplateInput(),
-		TestID:  randomID(),
-	}
-	switch k {
-	case kind.Confirmation:
-		m.ConfirmToken = "exemple"
-	case kind.Reschedule:
-		// The notice shows the time before the move: for a preview, the
-		// day before.
-		prev := s.StartsAt.AddDate(0, 0, -1)
-		m.PreviousStartsAt = &prev
-		if s.EndsAt != nil {
-			prevEnd := s.EndsAt.AddDate(0, 0, -1)
-			m.PreviousEndsAt = &prevEnd
-		}
-	}
-	return m, nil
-}
-
-func randomID() string {
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
 
 // messageOptions reads --session and --kind and builds the message, for
 // recipient when one is given.
@@ -72,18 +28,24 @@ func messageOptions(ctx context.Context, a *app, p parsedArgs, recipient *templa
 	if err != nil {
 		return nil, err
 	}
-	m, err := sampleMessage(a, s, kind.Message(strings.TrimSpace(k)))
-	if err != nil {
-		return nil, err
-	}
+	to := notify.SampleRecipient
 	if recipient != nil {
-		m.Recipient = *recipient
+		to = *recipient
 	}
 	parts, err := a.mailParts()
 	if err != nil {
 		return nil, err
 	}
-	return parts.composer.Compose(m)
+	msg, err := a.previewer(parts).Build(s.TemplateInput(), s.ScheduleVersion, kind.Message(strings.TrimSpace(k)), to)
+	if errors.Is(err, notify.ErrUnknownKind) {
+		return nil, usagef("--kind : message inconnu « %s » (j1, h1, reminder-15m, confirmation, confirmed, reschedule, cancellation)", k)
+	}
+	return msg, err
+}
+
+// previewer builds the messages of a session as they will leave.
+func (a *app) previewer(parts mailParts) *notify.Previewer {
+	return &notify.Previewer{Composer: parts.composer, Reminders: a.cfg.Reminders, Location: a.cfg.Location}
 }
 
 func cmdPreview(ctx context.Context, a *app, args []string) error {
@@ -131,7 +93,7 @@ func cmdSendTest(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return usagef("--to : %s", err.Error())
 	}
-	msg, err := messageOptions(ctx, a, p, &templates.Recipient{Name: sampleRecipient.Name, Email: to})
+	msg, err := messageOptions(ctx, a, p, &templates.Recipient{Name: notify.SampleRecipient.Name, Email: to})
 	if err != nil {
 		return err
 	}

@@ -170,7 +170,7 @@ func startWeb(ctx context.Context, g *errgroup.Group, a *app, parts mailParts, m
 		Logger: a.logger, Reminders: parts.reminders, ConfirmsPerDay: a.cfg.ConfirmsPerDay,
 		SignupsPerHour: a.cfg.SignupsPerHour, TrustedProxies: a.cfg.TrustedProxies,
 		Metrics: mainMetrics, OpsOnly: opsOnly, Site: site(a, parts.schedule), ConfirmValidity: parts.validity,
-		PublicURL: a.cfg.PublicURL, OIDC: oidcConfig(a),
+		PublicURL: a.cfg.PublicURL, OIDC: oidcConfig(a), Preview: a.previewer(parts),
 	}).Handler()
 	return serveHTTP(ctx, g, a, "HTTP_ADDR", a.cfg.HTTPAddr, handler)
 }
