@@ -133,3 +133,16 @@ func (s *Store) MemberByEmail(ctx context.Context, email string) (Member, error)
 	}
 	return out, nil
 }
+
+// OrganiserByID reads a team.
+func (s *Store) OrganiserByID(ctx context.Context, id int64) (OrganiserSummary, error) {
+	var out OrganiserSummary
+	err := s.db.GetContext(ctx, &out, `
+		SELECT o.id, o.name, o.is_admin, o.contact,
+			(SELECT count(*) FROM organiser_members m WHERE m.organiser_id = o.id) AS members
+		FROM organisers o WHERE o.id = $1`, id)
+	if err != nil {
+		return OrganiserSummary{}, fmt.Errorf("read organiser %d: %w", id, interpretError(err))
+	}
+	return out, nil
+}

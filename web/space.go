@@ -93,6 +93,12 @@ func (s *Server) space(cop *http.CrossOriginProtection) http.Handler {
 	mux.Handle("POST "+spacePath+"/programme", post(s.programmeDryRun))
 	mux.Handle("POST "+spacePath+"/programme/appliquer", post(s.programmeApply))
 	mux.Handle("GET "+spacePath+"/journal", in(s.journal))
+	mux.Handle("GET "+spacePath+"/equipes", in(s.adminOnly(s.teams)))
+	mux.Handle("POST "+spacePath+"/equipes", post(s.adminOnly(s.createTeam)))
+	mux.Handle("GET "+spacePath+"/equipes/{team}", in(s.adminOnly(s.team)))
+	mux.Handle("POST "+spacePath+"/equipes/{team}/membres", post(s.adminOnly(s.teamChange(s.addTeamMember))))
+	mux.Handle("POST "+spacePath+"/equipes/{team}/membres/retirer", post(s.adminOnly(s.teamChange(s.removeTeamMember))))
+	mux.Handle("POST "+spacePath+"/equipes/{team}/contact", post(s.adminOnly(s.teamChange(s.setTeamContact))))
 	mux.Handle(spacePath+"/", in(func(w http.ResponseWriter, r *http.Request) { s.spaceNotFound(w, r) }))
 	return mux
 }
@@ -213,13 +219,17 @@ func (s *Server) renderSpace(w http.ResponseWriter, r *http.Request, status int,
 // notices are what a page says after the action that led to it
 // (?fait=…), so that a reload does not redo it.
 var notices = map[string]string{
-	"creee":       "La session est créée. Elle apparaît sur la page publique des événements.",
-	"modifiee":    "Les modifications sont enregistrées.",
-	"annulee":     "La session est annulée : les personnes inscrites sont prévenues par courriel.",
-	"ajoutee":     "La personne est inscrite. Elle recevra les rappels.",
-	"retiree":     "L’inscription est retirée : cette personne ne recevra plus de message pour cette session.",
-	"essai":       "Le message d’essai part vers votre adresse : il arrive d’ici une minute.",
-	"trop-essais": "Vous avez envoyé beaucoup d’essais depuis une heure : réessayez un peu plus tard.",
+	"creee":         "La session est créée. Elle apparaît sur la page publique des événements.",
+	"modifiee":      "Les modifications sont enregistrées.",
+	"annulee":       "La session est annulée : les personnes inscrites sont prévenues par courriel.",
+	"ajoutee":       "La personne est inscrite. Elle recevra les rappels.",
+	"retiree":       "L’inscription est retirée : cette personne ne recevra plus de message pour cette session.",
+	"equipe":        "L’équipe est créée. Ajoutez-lui ses membres.",
+	"membre":        "Le membre est ajouté : il se connecte avec son adresse.",
+	"membre-retire": "Le membre est retiré : ses connexions ouvertes sont fermées.",
+	"contact":       "Le contact de l’équipe est enregistré.",
+	"essai":         "Le message d’essai part vers votre adresse : il arrive d’ici une minute.",
+	"trop-essais":   "Vous avez envoyé beaucoup d’essais depuis une heure : réessayez un peu plus tard.",
 }
 
 func (s *Server) spaceNotFound(w http.ResponseWriter, r *http.Request) {

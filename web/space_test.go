@@ -502,3 +502,51 @@ func TestSpacePreview(t *testing.T) {
 		t.Errorf("test of an unknown message: %d", p.code)
 	}
 }
+
+// TestSpaceTeams: an administrator manages the teams in the browser, as
+// `rappel organiser` does; for the others these pages do not exist.
+func TestSpaceTeams(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.team(t, "Administration", "admin@numerique.gouv.fr", true)
+	other := b.team(t, "DITP", "paul@modernisation.gouv.fr", false)
+	paul := b.browser(t)
+	paul.signIn(other.Email)
+	if p := paul.get("/organisateurs/equipes"); p.code != 404 {
+		t.Errorf("a team's member reaches the teams: %d", p.code)
+	}
+	if p := paul.post("/organisateurs/equipes", url.Values{"name": {"Pirates"}}); p.code != 404 {
+		t.Errorf("a team's member creates a team: %d", p.code)
+	}
+	admin := b.browser(t)
+	admin.signIn("admin@numerique.gouv.fr")
+	admin.get("/organisateurs/equipes")
+	p := admin.post("/organisateurs/equipes", url.Values{"name": {"Mois de l'innovation publique"}})
+	if !strings.Contains(p.body, "L’équipe est créée") {
+		t.Fatalf("create team: %s", p.body)
+	}
+	team := p.url
+	if p := admin.post("/organisateurs/equipes", url.Values{"name": {"DITP"}}); p.code != 422 || !strings.Contains(p.body, "déjà ce nom") {
+		t.Errorf("same name: %d", p.code)
+	}
+	if p := admin.post(team+"/membres", url.Values{"email": {"camille@modernisation.gouv.fr"}}); !strings.Contains(p.body, "Le membre est ajouté") {
+		t.Errorf("add member: %s", p.body)
+	}
+	if p := admin.post(team+"/membres", url.Values{"email": {"paul@modernisation.gouv.fr"}}); p.code != 422 || !strings.Contains(p.body, "une seule équipe") {
+		t.Errorf("a member of another team: %d", p.code)
+	}
+	if p := admin.post(team+"/contact", url.Values{"contact": {"Équipe du Mois <innovation@modernisation.gouv.fr>"}}); !strings.Contains(p.body, "Le contact de l’équipe est enregistré") {
+		t.Errorf("contact: %s", p.body)
+	}
+	camille := b.browser(t)
+	camille.signIn("camille@modernisation.gouv.fr")
+	if p := admin.post(team+"/membres/retirer", url.Values{"email": {"camille@modernisation.gouv.fr"}}); !strings.Contains(p.body, "Le membre est retiré") {
+		t.Errorf("remove: %s", p.body)
+	}
+	if p := camille.get("/organisateurs/"); p.url != "/organisateurs/connexion" {
+		t.Errorf("the removed member is still signed in: %s", p.url)
+	}
+	if c, _ := b.st.OrganiserContact(context.Background(), "Mois de l'innovation publique"); c != "Équipe du Mois <innovation@modernisation.gouv.fr>" {
+		t.Errorf("contact kept: %q", c)
+	}
+}

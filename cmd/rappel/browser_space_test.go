@@ -35,6 +35,8 @@ func TestBrowserOrganiserJourney(t *testing.T) {
 	b.env = append(workerEnv(b, srv), "HTTP_ADDR="+addr, "PUBLIC_URL="+base)
 	b.ok(t, "organiser", "add", "Mois de l'innovation publique")
 	b.ok(t, "organiser", "member", "add", "Mois de l'innovation publique", "camille.leroy@modernisation.gouv.fr")
+	b.ok(t, "organiser", "add", "Administration", "--admin")
+	b.ok(t, "organiser", "member", "add", "Administration", "admin@numerique.gouv.fr")
 	startProcess(t, b.env, "run")
 	waitHTTP(t, base+"/readyz", 200)
 
@@ -186,5 +188,26 @@ func TestBrowserOrganiserJourney(t *testing.T) {
 	if got := text(); !strings.Contains(got, "Écrire pour être lu") || !strings.Contains(got, "Comment l’administration") {
 		t.Errorf("dashboard:\n%s", got)
 	}
+	// An administrator's pages: the teams.
+	do("sign out", submit(`form[action="/organisateurs/deconnexion"]`))
+	waitHeading("signed out", "Connexion à l’espace organisateurs")
+	do("admin login", chromedp.SendKeys(chromedp.ID("email"), "admin@numerique.gouv.fr"), submit("main form"))
+	waitHeading("admin login", "Vérifiez votre messagerie")
+	var adminMail smtptest.Parsed
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline) && adminMail.Header == nil; time.Sleep(50 * time.Millisecond) {
+		for _, m := range srv.Messages() {
+			if p, err := m.Parse(); err == nil && p.Header.Get("X-Rappel-Kind") == "login" && strings.Contains(p.Header.Get("To"), "admin@") {
+				adminMail = p
+			}
+		}
+	}
+	if adminMail.Header == nil {
+		t.Fatal("no sign-in link for the administrator")
+	}
+	do("admin link", chromedp.Navigate(linkIn(t, adminMail.Parts["text/plain"], base+"/organisateurs/connexion/")), submit("main form"))
+	waitHeading("admin signed in", "Vos sessions")
+	do("teams", chromedp.Navigate(base+"/organisateurs/equipes"), look("équipes"),
+		chromedp.Click(chromedp.CSS(`a[href^="/organisateurs/equipes/"]`)), chromedp.WaitVisible(chromedp.ID("email")), look("équipe"),
+		chromedp.Navigate(base+"/organisateurs/sessions/999999"), look("page introuvable"))
 	t.Logf("axe-core %s: %d pages audited (%s)", axeVersion(string(script)), len(a.pages), strings.Join(a.pages, ", "))
 }
