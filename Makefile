@@ -18,12 +18,14 @@ test:
 
 ## bench : mesures de vitesse sur des PostgreSQL jetables : envoi de 1 000,
 ## 10 000 et 100 000 rappels comparé au plafond de la machine, planification
-## d'un million d'inscriptions, composition d'un message (MILLION=1 : envoi
-## d'un million en plus)
+## d'un million d'inscriptions, composition d'un message, pages de l'espace
+## organisateurs d'une session de 100 000 inscrits (MILLION=1 : envoi d'un
+## million en plus)
 bench:
 	$(GO) test -run=NONE -bench=. -benchtime=1x -timeout=120m ./bench $(if $(MILLION),-args -million)
 	$(GO) test -run=NONE -bench=Plan -benchtime=1x -timeout=60m ./scheduler
 	$(GO) test -run=NONE -bench=Compose -benchmem ./notify
+	$(GO) test -run=NONE -bench=SpacePages -benchtime=20x ./web
 
 ## fuzz : chaque test de fuzzing pendant FUZZTIME
 fuzz:

@@ -22,7 +22,7 @@ import (
 // member is a browser of the organisers' space: its cookies, and the
 // CSRF secret its pages carry.
 type member struct {
-	t      *testing.T
+	t      testing.TB
 	b      *testBundle
 	client *http.Client
 	csrf   string
@@ -35,13 +35,13 @@ type page struct {
 	hdr  http.Header
 }
 
-func (b *testBundle) browser(t *testing.T) *member {
+func (b *testBundle) browser(t testing.TB) *member {
 	jar, _ := cookiejar.New(nil)
 	return &member{t: t, b: b, client: &http.Client{Jar: jar}}
 }
 
 // team creates an organiser with one member.
-func (b *testBundle) team(t *testing.T, name, email string, admin bool) store.Member {
+func (b *testBundle) team(t testing.TB, name, email string, admin bool) store.Member {
 	t.Helper()
 	ctx := context.Background()
 	if _, _, err := b.st.AddOrganiser(ctx, name, admin); err != nil {
@@ -127,7 +127,7 @@ func (m *member) signIn(email string) page {
 	return m.post(path, nil)
 }
 
-func (b *testBundle) sessionOf(t *testing.T, orgID int64, title string) store.Session {
+func (b *testBundle) sessionOf(t testing.TB, orgID int64, title string) store.Session {
 	t.Helper()
 	s, err := b.st.CreateSession(context.Background(), store.SessionParams{Kind: "atelier", Title: title,
 		StartsAt: time.Now().Add(72 * time.Hour).Truncate(time.Minute), OrganiserID: &orgID})

@@ -28,24 +28,24 @@ type testBundle struct {
 	signup store.Signup
 }
 
-func setup(t *testing.T) *testBundle {
+func setup(t testing.TB) *testBundle {
 	t.Helper()
 	return setupWith(t, 1000)
 }
 
 // setupWith serves with a limit of sign-ups per client and hour.
-func setupWith(t *testing.T, perHour int) *testBundle {
+func setupWith(t testing.TB, perHour int) *testBundle {
 	t.Helper()
 	st, _ := storetest.NewStore(t)
 	return serveWith(t, st, perHour)
 }
 
-func serve(t *testing.T, st *store.Store) *testBundle {
+func serve(t testing.TB, st *store.Store) *testBundle {
 	t.Helper()
 	return serveWith(t, st, 1000)
 }
 
-func serveWith(t *testing.T, st *store.Store, perHour int) *testBundle {
+func serveWith(t testing.TB, st *store.Store, perHour int) *testBundle {
 	t.Helper()
 	tpl, err := templates.Load()
 	if err != nil {
