@@ -18,8 +18,11 @@ func cmdOrganiserAdd(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	org, created, err := a.store.AddOrganiser(ctx, p.positional[0], p.bools["admin"])
+	if ferr := (*store.FieldError)(nil); errors.As(err, &ferr) {
+		return usagef("%s", ferr.Message)
+	}
 	if errors.Is(err, store.ErrNotAdmin) {
-		return fmt.Errorf("« %s » existe déjà, sans droits d'administrateur : ils ne se donnent pas ici. "+
+		return refusedf("« %s » existe déjà, sans droits d'administrateur : ils ne se donnent pas ici. "+
 			"Créez l'équipe d'administration sous un autre nom", p.positional[0])
 	}
 	if err != nil {
@@ -72,18 +75,21 @@ func cmdMemberAdd(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	m, err := a.store.AddMember(ctx, p.positional[0], p.positional[1])
+	var ferr *store.FieldError
 	switch {
+	case errors.As(err, &ferr):
+		return usagef("%s", ferr.Message)
 	case errors.Is(err, store.ErrNotFound):
 		return &notFoundError{what: "l'organisateur « " + p.positional[0] + " »"}
 	case errors.Is(err, store.ErrDuplicate):
-		return fmt.Errorf("cette adresse est déjà membre d'une équipe : une personne appartient à une seule équipe (retirez-la d'abord de l'autre)")
+		return refusedf("cette adresse est déjà membre d'une équipe : une personne appartient à une seule équipe (retirez-la d'abord de l'autre)")
 	case err != nil:
 		return err
 	}
 	a.logger.Info("Member added.", "member_id", m.ID, "organiser_id", m.OrganiserID)
-	where := "/organisateurs/connexion"
+	where := "l'adresse du service (PUBLIC_URL) suivie de /organisateurs/"
 	if a.cfg.PublicURL != nil {
-		where = strings.TrimSuffix(a.cfg.PublicURL.String(), "/") + where
+		where = strings.TrimSuffix(a.cfg.PublicURL.String(), "/") + "/organisateurs/"
 	}
 	_, err = fmt.Fprintf(a.stdout, "Membre ajouté à « %s » : %s. Cette personne se connecte à %s\n", m.Organiser, m.Email, where)
 	return err
@@ -95,6 +101,9 @@ func cmdMemberRemove(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	err = a.store.RemoveMember(ctx, p.positional[0], p.positional[1])
+	if ferr := (*store.FieldError)(nil); errors.As(err, &ferr) {
+		return usagef("%s", ferr.Message)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return &notFoundError{what: "le membre « " + p.positional[1] + " » de « " + p.positional[0] + " »"}
 	}

@@ -22,7 +22,7 @@ func cmdTokenCreate(ctx context.Context, a *app, args []string) error {
 	}
 	t, err := a.store.CreateToken(ctx, p.positional[0], p.bools["admin"], hash, prefix)
 	if errors.Is(err, store.ErrNotAdmin) {
-		return fmt.Errorf("« %s » est déjà un organisateur sans droits d'administrateur : --admin les donnerait aussi à tous ses jetons existants. "+
+		return refusedf("« %s » est déjà un organisateur sans droits d'administrateur : --admin les donnerait aussi à tous ses jetons existants. "+
 			"Créez le jeton d'administration sous un autre nom, par exemple « %s (administration) »", p.positional[0], p.positional[0])
 	}
 	if err != nil {

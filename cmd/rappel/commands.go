@@ -90,6 +90,12 @@ func findCommand(args []string) (command, []string, error) {
 			return c, args[1:], nil
 		}
 	}
+	if len(args) >= 2 && args[0] == "organiser" && args[1] == "member" {
+		if len(args) == 2 {
+			return command{}, nil, usagef("il manque la sous-commande : organiser member add, remove ou list")
+		}
+		return command{}, nil, usagef("sous-commande inconnue : organiser member %s (add, remove ou list)", args[2])
+	}
 	for group, subs := range map[string]string{"session": "add, list, show, update ou cancel", "token": "create, list ou revoke", "subscriber": "export ou forget", "agenda": "import",
 		"organiser": "add, list, member add, member remove, member list ou contact"} {
 		if args[0] != group {

@@ -19,6 +19,15 @@ func (e *notFoundError) Error() string {
 	return e.what + " n'existe pas"
 }
 
+// refusedError is a request the command turns down, already in French.
+type refusedError struct{ msg string }
+
+func (e *refusedError) Error() string { return e.msg }
+
+func refusedf(format string, args ...any) error {
+	return &refusedError{msg: fmt.Sprintf(format, args...)}
+}
+
 // describe turns an error into the French sentence shown to the person at
 // the terminal. Errors that are already French (usage, configuration,
 // validation) are shown as they are.
@@ -28,6 +37,7 @@ func describe(err error) string {
 		cerr  *config.Error
 		ferr  *store.FieldError
 		nferr *notFoundError
+		rerr  *refusedError
 		terr  *templates.OverrideError
 		cerr2 *checkFailed
 	)
@@ -43,6 +53,8 @@ func describe(err error) string {
 		return ferr.Message
 	case errors.As(err, &nferr):
 		return nferr.Error()
+	case errors.As(err, &rerr):
+		return rerr.msg
 	case errors.As(err, &terr):
 		return terr.Message
 	case errors.As(err, &cerr2):

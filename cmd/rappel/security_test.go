@@ -384,3 +384,36 @@ func TestReplyToFollowsTheContact(t *testing.T) {
 	}
 	live.b.fails(t, 1, "contact illisible", "session", "add", "--kind", "atelier", "--title", "x", "--start", "2030-01-15 10:00", "--contact", "pas une adresse")
 }
+
+// TestOrganiserCommands: teams and their members from the command line,
+// and what is refused, in French.
+func TestOrganiserCommands(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	if out := b.ok(t, "organiser", "add", "DINUM"); !strings.Contains(out, "Organisateur « DINUM » créé") {
+		t.Errorf("add: %s", out)
+	}
+	if out := b.ok(t, "organiser", "add", "DINUM"); !strings.Contains(out, "existe déjà") {
+		t.Errorf("add again: %s", out)
+	}
+	b.fails(t, 1, "« DINUM » existe déjà, sans droits d'administrateur", "organiser", "add", "DINUM", "--admin")
+	b.fails(t, 2, "le nom de l'organisateur est vide", "organiser", "add", " ")
+	b.fails(t, 2, "il manque le nom de l'organisateur et l'adresse du membre", "organiser", "member", "add", "DINUM")
+	b.fails(t, 2, "adresse électronique invalide", "organiser", "member", "add", "DINUM", "pas une adresse")
+	b.fails(t, 1, "l'organisateur « DITP » n'existe pas", "organiser", "member", "add", "DITP", "lea@example.gouv.fr")
+	b.fails(t, 2, "il manque la sous-commande : organiser member add, remove ou list", "organiser", "member")
+	if out := b.ok(t, "organiser", "member", "add", "DINUM", "Lea@Example.gouv.fr"); !strings.Contains(out, "lea@example.gouv.fr") ||
+		!strings.Contains(out, "/organisateurs/") {
+		t.Errorf("member add: %s", out)
+	}
+	b.ok(t, "organiser", "add", "DITP")
+	b.fails(t, 1, "une personne appartient à une seule équipe", "organiser", "member", "add", "DITP", "lea@example.gouv.fr")
+	if out := b.ok(t, "organiser", "member", "list", "DINUM"); !strings.Contains(out, "lea@example.gouv.fr") {
+		t.Errorf("member list: %s", out)
+	}
+	if out := b.ok(t, "organiser", "list"); !strings.Contains(out, "DINUM         1") {
+		t.Errorf("list:\n%s", out)
+	}
+	b.ok(t, "organiser", "member", "remove", "DINUM", "lea@example.gouv.fr")
+	b.fails(t, 1, "n'existe pas", "organiser", "member", "remove", "DINUM", "lea@example.gouv.fr")
+}
