@@ -51,8 +51,8 @@ func (w *Writer) Flush() error {
 	return w.w.Error()
 }
 
-// WriteRejected writes the lines of a list that were not imported, under
-// the list's own header and with a last column saying why, so that an
+// WriteRejected writes the lines of a list that were refused, under the
+// list's own header and with a last column saying why, so that an
 // organiser fixes them in a spreadsheet and imports the file again (the
 // reason column is then ignored).
 func WriteRejected(w io.Writer, res Result) error {
@@ -76,4 +76,4 @@ func WriteRejected(w io.Writer, res Result) error {
 }
 
 // RejectedReasonColumn heads the column WriteRejected adds.
-const RejectedReasonColumn = "Motif du rejet"
+const RejectedReasonColumn = "Motif du refus"

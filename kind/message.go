@@ -46,8 +46,8 @@ type NoticeInfo struct {
 var Notices = []NoticeInfo{
 	{Kind: Confirmation, Label: "demande de confirmation"},
 	{Kind: Confirmed, Label: "inscription confirmée"},
-	{Kind: Cancellation, Label: "avis d'annulation"},
-	{Kind: Reschedule, Label: "avis de changement d'horaire"},
+	{Kind: Cancellation, Label: "avis d’annulation"},
+	{Kind: Reschedule, Label: "avis de changement d’horaire"},
 }
 
 // ForReminder is the kind of the reminder of an offset label ("1d",

@@ -8,13 +8,15 @@ import (
 
 // JournalEntry is one action of a team, as its journal shows it.
 type JournalEntry struct {
-	ID          int64     `db:"id"`
-	OrganiserID int64     `db:"organiser_id"`
-	MemberEmail string    `db:"member_email"`
-	Action      string    `db:"action"`
-	SessionID   *int64    `db:"session_id"`
-	Detail      string    `db:"detail"`
-	At          time.Time `db:"at"`
+	ID          int64  `db:"id"`
+	OrganiserID int64  `db:"organiser_id"`
+	MemberEmail string `db:"member_email"`
+	Action      string `db:"action"`
+	SessionID   *int64 `db:"session_id"`
+	// SessionTitle is the title of the session, when it is still there.
+	SessionTitle *string   `db:"session_title"`
+	Detail       string    `db:"detail"`
+	At           time.Time `db:"at"`
 }
 
 // Note writes an action in the journal of the team.
@@ -33,8 +35,9 @@ func (s *Store) Note(ctx context.Context, e JournalEntry) error {
 func (s *Store) Journal(ctx context.Context, organiserID int64, limit, offset int) ([]JournalEntry, error) {
 	var out []JournalEntry
 	err := s.db.SelectContext(ctx, &out, `
-		SELECT id, organiser_id, member_email, action, session_id, detail, at FROM organiser_journal
-		WHERE $1 = 0 OR organiser_id = $1 ORDER BY at DESC, id DESC LIMIT $2 OFFSET $3`, organiserID, limit, offset)
+		SELECT j.id, j.organiser_id, j.member_email, j.action, j.session_id, s.title AS session_title, j.detail, j.at
+		FROM organiser_journal j LEFT JOIN sessions s ON s.id = j.session_id
+		WHERE $1 = 0 OR j.organiser_id = $1 ORDER BY j.at DESC, j.id DESC LIMIT $2 OFFSET $3`, organiserID, limit, offset)
 	if err != nil {
 		return nil, fmt.Errorf("read journal: %w", err)
 	}

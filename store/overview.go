@@ -40,8 +40,9 @@ const overviewNext = `
 		GROUP BY d.due_at, d.kind ORDER BY count(*) DESC LIMIT 1
 	) next ON true`
 
-// Overviews lists the sessions not over yet (and, with past, those over
-// too) of an organiser, or of all (organiserID nil), by start time.
+// Overviews lists the sessions not over yet of an organiser, or of all
+// (organiserID nil), by start time; with past, every session, the latest
+// first.
 func (s *Store) Overviews(ctx context.Context, organiserID *int64, past bool) ([]SessionOverview, error) {
 	var out []SessionOverview
 	err := s.db.SelectContext(ctx, &out, `
@@ -49,7 +50,7 @@ func (s *Store) Overviews(ctx context.Context, organiserID *int64, past bool) ([
 		FROM sessions`+overviewNext+`
 		WHERE ($1::bigint IS NULL OR organiser_id = $1)
 		  AND ($2 OR coalesce(ends_at, starts_at) > now())
-		ORDER BY starts_at, id
+		ORDER BY CASE WHEN $2 THEN -extract(epoch FROM starts_at) ELSE extract(epoch FROM starts_at) END, id
 		LIMIT 500`, organiserID, past)
 	if err != nil {
 		return nil, fmt.Errorf("list session overviews: %w", err)

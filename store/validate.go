@@ -1,13 +1,15 @@
 package store
 
 import (
+	"errors"
 	"fmt"
-	"github.com/dinum/rappel/kind"
 	"net/mail"
 	"net/url"
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/dinum/rappel/kind"
 )
 
 // FieldError says which input is wrong and why, in French, for the person
@@ -41,31 +43,34 @@ var (
 // Validate checks a session before it reaches the database, which checks
 // the same rules again. Its texts are expected normalised (Normalize).
 func (p SessionParams) Validate() error {
+	if problems := p.Problems(); len(problems) > 0 {
+		return problems[0]
+	}
+	return nil
+}
+
+// Problems is everything wrong with a session, field by field in the order
+// of Validate: a form shows them all at once.
+func (p SessionParams) Problems() []*FieldError {
+	var out []*FieldError
+	add := func(err error) {
+		var ferr *FieldError
+		if errors.As(err, &ferr) {
+			out = append(out, ferr)
+		}
+	}
 	if !p.Kind.Valid() {
-		return invalid("kind", "type de session inconnu « %s » (types possibles : %s)", p.Kind, strings.Join(kind.SessionValues(), ", "))
+		add(invalid("kind", "type de session inconnu « %s » (types possibles : %s)", p.Kind, strings.Join(kind.SessionValues(), ", ")))
 	}
-	if err := checkLine("title", "le titre", p.Title, 300, true); err != nil {
-		return err
-	}
-	if err := checkText("description", "la description", p.Description, 20000, false); err != nil {
-		return err
-	}
-	if err := checkLine("location", "le lieu", p.Location, 1000, false); err != nil {
-		return err
-	}
-	if err := checkURL("join_url", p.JoinURL); err != nil {
-		return err
-	}
-	if err := checkURL("page_url", p.PageURL); err != nil {
-		return err
-	}
-	if err := checkContact(p.Contact); err != nil {
-		return err
-	}
-	if err := checkTimezone(p.Timezone); err != nil {
-		return err
-	}
-	return checkDates(p.StartsAt, p.EndsAt)
+	add(checkLine("title", "le titre", p.Title, 300, true))
+	add(checkText("description", "la description", p.Description, 20000, false))
+	add(checkLine("location", "le lieu", p.Location, 1000, false))
+	add(checkURL("join_url", p.JoinURL))
+	add(checkURL("page_url", p.PageURL))
+	add(checkContact(p.Contact))
+	add(checkTimezone(p.Timezone))
+	add(checkDates(p.StartsAt, p.EndsAt))
+	return out
 }
 
 func checkDates(start time.Time, end *time.Time) error {

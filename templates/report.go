@@ -41,24 +41,24 @@ func MessageLabel(k kind.Message) string {
 // SkipReasons say why a message was not sent, by the skip_reason of its
 // delivery.
 var SkipReasons = map[string]string{
-	"past_at_signup":    "inscription ou changement d'horaire après l'heure de ce rappel",
+	"past_at_signup":    "inscription ou changement d’horaire après l’heure de ce rappel",
 	"session_started":   "la session avait déjà commencé",
-	"too_late":          "trop tard, le service était arrêté à l'heure prévue",
+	"too_late":          "trop tard, le service était arrêté à l’heure prévue",
 	"superseded":        "remplacé par le rappel suivant, plus proche",
 	"session_changed":   "session annulée ou déplacée entre-temps",
 	"session_cancelled": "session annulée",
 	"rescheduled":       "session déplacée : remplacé par celui du nouvel horaire",
 	"unsubscribed":      "désinscription",
-	"already_sent":      "déjà envoyé pour l'ancien horaire, tout proche du nouveau",
+	"already_sent":      "déjà envoyé pour l’ancien horaire, tout proche du nouveau",
 	"already_confirmed": "inscription déjà confirmée",
 }
 
 // AttemptOutcomes say what an attempt gave, by its outcome.
 var AttemptOutcomes = map[string]string{
-	"accepted":    "accepté par le serveur d'envoi",
+	"accepted":    "transmis au serveur d’envoi",
 	"deferred":    "refus temporaire",
 	"rejected":    "refus définitif",
-	"unreachable": "serveur d'envoi injoignable",
+	"unreachable": "serveur d’envoi injoignable",
 }
 
 // ExplainFailure says in an organiser's words what a refusal of the
@@ -78,7 +78,7 @@ func ExplainFailure(reply string) string {
 	case code == 421 || code == 450 || code == 451 || code == 452:
 		return "le serveur du destinataire était momentanément indisponible"
 	case code == 550 || code == 551 || code == 553:
-		return "le serveur du destinataire refuse cette adresse : elle est peut-être mal écrite ou n'existe plus"
+		return "le serveur du destinataire refuse cette adresse : elle est peut-être mal écrite ou n’existe plus"
 	case code == 552:
 		return "la boîte du destinataire est pleine"
 	case code == 554:
@@ -92,12 +92,12 @@ func ExplainFailure(reply string) string {
 }
 
 var enhancedCodes = map[string]string{
-	"5.1.1":  "cette adresse n'existe pas chez son fournisseur : elle est peut-être mal écrite",
-	"5.1.2":  "le domaine de cette adresse n'existe pas : elle est peut-être mal écrite",
-	"5.1.10": "cette adresse n'existe pas chez son fournisseur : elle est peut-être mal écrite",
+	"5.1.1":  "cette adresse n’existe pas chez son fournisseur : elle est peut-être mal écrite",
+	"5.1.2":  "le domaine de cette adresse n’existe pas : elle est peut-être mal écrite",
+	"5.1.10": "cette adresse n’existe pas chez son fournisseur : elle est peut-être mal écrite",
 	"5.2.1":  "la boîte de cette adresse est désactivée",
 	"5.2.2":  "la boîte du destinataire est pleine",
 	"4.2.2":  "la boîte du destinataire est pleine pour le moment",
 	"5.7.1":  "le serveur du destinataire a refusé le message (règle de sécurité ou filtre anti-spam)",
-	"5.7.26": "le serveur du destinataire n'a pas pu authentifier l'expéditeur (SPF, DKIM, DMARC) : à voir avec l'équipe technique",
+	"5.7.26": "le serveur du destinataire n’a pas pu authentifier l’expéditeur (SPF, DKIM, DMARC) : à voir avec l’équipe technique",
 }

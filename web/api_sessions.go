@@ -132,7 +132,7 @@ func (s *Server) apiCreateSession(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	org := organiserOf(r)
-	sess, err := s.store.CreateSession(r.Context(), newSessionParams(c, org.ID))
+	sess, err := s.store.CreateSession(r.Context(), newSessionParams(c, org.ID, false))
 	if err != nil {
 		s.storeError(w, err)
 		return
@@ -173,10 +173,15 @@ func (s *Server) apiCancelSession(w http.ResponseWriter, r *http.Request, sess s
 }
 
 // newSessionParams is the session of an organiser that changes describe;
-// kind, title and start are given.
-func newSessionParams(c store.SessionChanges, organiserID int64) store.SessionParams {
+// kind, title and start are given, but for a partial one (a form being
+// checked), whose start may be missing.
+func newSessionParams(c store.SessionChanges, organiserID int64, partial bool) store.SessionParams {
+	var start time.Time
+	if c.StartsAt != nil || !partial {
+		start = *c.StartsAt
+	}
 	return store.SessionParams{
-		Kind: *c.Kind, Title: *c.Title, StartsAt: *c.StartsAt, EndsAt: c.EndsAt,
+		Kind: *c.Kind, Title: *c.Title, StartsAt: start, EndsAt: c.EndsAt,
 		Description: deref(c.Description), Location: deref(c.Location), JoinURL: deref(c.JoinURL),
 		PageURL: deref(c.PageURL), Contact: deref(c.Contact), Timezone: deref(c.Timezone),
 		Accessible: c.Accessible != nil && *c.Accessible, OrganiserID: &organiserID,

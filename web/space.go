@@ -89,6 +89,7 @@ func (s *Server) space(cop *http.CrossOriginProtection) http.Handler {
 	mux.Handle("GET "+spacePath+"/sessions/{id}/apercu", in(s.owned(s.preview)))
 	mux.Handle("GET "+spacePath+"/sessions/{id}/apercu.html", in(s.owned(s.previewHTML)))
 	mux.Handle("POST "+spacePath+"/sessions/{id}/apercu", post(s.owned(s.sendTest)))
+	mux.Handle("GET "+spacePath+"/modele-liste.csv", in(s.listModel))
 	mux.Handle("GET "+spacePath+"/programme", in(s.programmeForm))
 	mux.Handle("POST "+spacePath+"/programme", post(s.programmeDryRun))
 	mux.Handle("POST "+spacePath+"/programme/appliquer", post(s.programmeApply))
@@ -221,7 +222,7 @@ func (s *Server) renderSpace(w http.ResponseWriter, r *http.Request, status int,
 var notices = map[string]string{
 	"creee":         "La session est créée. Elle apparaît sur la page publique des événements.",
 	"modifiee":      "Les modifications sont enregistrées.",
-	"annulee":       "La session est annulée : les personnes inscrites sont prévenues par courriel.",
+	"annulee":       "La session est annulée : les personnes inscrites reçoivent un avis d’annulation par courriel.",
 	"ajoutee":       "La personne est inscrite. Elle recevra les rappels.",
 	"retiree":       "L’inscription est retirée : cette personne ne recevra plus de message pour cette session.",
 	"equipe":        "L’équipe est créée. Ajoutez-lui ses membres.",

@@ -9,12 +9,15 @@ import (
 	"io"
 	"net/http"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/dinum/rappel/agenda"
 	"github.com/dinum/rappel/csvimport"
 	"github.com/dinum/rappel/store"
+	"github.com/dinum/rappel/templates"
+	"github.com/dinum/rappel/when"
 )
 
 // maxUpload is the largest file an organiser sends from a page.
@@ -59,8 +62,9 @@ type listReport struct {
 }
 
 type reportLine struct {
-	Line          int
-	Email, Reason string
+	Line int
+	// Content is the line as read (its cells), or the address at fault.
+	Content, Reason string
 }
 
 func (s *Server) listImportForm(w http.ResponseWriter, r *http.Request, o store.SessionOverview) {
@@ -102,26 +106,25 @@ func (s *Server) importList(w http.ResponseWriter, r *http.Request, o store.Sess
 		return
 	}
 	d.Report, d.FileName = listReportOf(parsed, res), name
-	s.note(r, o.ID, "import d’une liste", fmt.Sprintf("%s : %d ajoutées, %d invitées, %d rejetées", path.Base(name),
-		len(res.Added), len(res.Invited), len(parsed.Rejected)))
-	p.Notice = "La liste est importée. Voici ce qu’elle a donné."
+	s.note(r, o.ID, "import d’une liste", fmt.Sprintf("%s : %s, %s, %s", path.Base(name),
+		templates.Plural(len(res.Added), "inscrite", "inscrites"), templates.Plural(len(res.Invited), "invitée", "invitées"),
+		templates.Plural(len(parsed.Rejected), "ligne refusée", "lignes refusées")))
+	p.Notice = "La liste est importée."
 	s.renderSpace(w, r, http.StatusOK, "space-import-list", p)
 }
 
 func listReportOf(parsed csvimport.Result, res store.ImportResult) *listReport {
 	rep := &listReport{Added: len(res.Added), Invited: len(res.Invited), Present: len(res.Present)}
-	for _, l := range parsed.Rejected {
-		rep.Lines = append(rep.Lines, reportLine{Line: l.Line, Reason: l.Reason})
-	}
-	for _, l := range parsed.Duplicates {
-		rep.Lines = append(rep.Lines, reportLine{Line: l.Line, Reason: l.Reason})
+	for _, l := range append(slices.Clone(parsed.Rejected), parsed.Duplicates...) {
+		rep.Lines = append(rep.Lines, reportLine{Line: l.Line, Content: strings.Join(l.Cells, " ; "), Reason: l.Reason})
 	}
 	for _, row := range res.Unsubscribed {
-		rep.Lines = append(rep.Lines, reportLine{Line: row.Line, Email: row.Email, Reason: "cette personne s’est désinscrite : seule elle peut se réinscrire"})
+		rep.Lines = append(rep.Lines, reportLine{Line: row.Line, Content: row.Email, Reason: "cette personne s’est désinscrite : seule elle peut se réinscrire"})
 	}
 	for _, row := range res.Limited {
-		rep.Lines = append(rep.Lines, reportLine{Line: row.Line, Email: row.Email, Reason: "trop de demandes de confirmation envoyées à cette adresse aujourd’hui"})
+		rep.Lines = append(rep.Lines, reportLine{Line: row.Line, Content: row.Email, Reason: "trop de demandes de confirmation envoyées à cette adresse aujourd’hui"})
 	}
+	slices.SortFunc(rep.Lines, func(a, b reportLine) int { return a.Line - b.Line })
 	if len(parsed.Rejected) > 0 {
 		var b strings.Builder
 		if err := csvimport.WriteRejected(&b, parsed); err == nil {
@@ -156,7 +159,11 @@ type programmeReport struct {
 	DryRun   bool
 	Changes  []programmeChange
 	Problems []string
-	Counts   map[string]int
+	// Summary says what the import does, « 12 sessions à créer, 1 à
+	// déplacer »; Apply is the words of its button.
+	Summary, Apply string
+	// Past counts the sessions to create that are already over.
+	Past int
 }
 
 type programmeChange struct {
@@ -246,23 +253,67 @@ func (s *Server) importProgramme(w http.ResponseWriter, r *http.Request, data []
 }
 
 func (s *Server) programmeReport(rep agenda.Report) *programmeReport {
-	out := &programmeReport{DryRun: rep.DryRun, Counts: map[string]int{}}
+	out := &programmeReport{DryRun: rep.DryRun}
 	for _, c := range rep.Changes {
 		pc := programmeChange{Action: actionLabels[c.Action], Title: c.Session.Title, SessionID: c.Session.ID,
 			Detail: strings.Join(c.Fields, ", ")}
-		start := c.Session.StartsAt
+		start, end := c.Session.StartsAt, c.Session.EndsAt
 		if c.Entry != nil {
-			pc.Title, start = c.Entry.Title, c.Entry.Start
+			pc.Title, start, end = c.Entry.Title, c.Entry.Start, c.Entry.End
 		}
-		pc.When = s.at(start, c.Session.Timezone)
+		loc := when.Zone(c.Session.Timezone, s.cfg.Location)
+		pc.When = templates.Span(start, end, loc)
 		if c.Action == agenda.Reschedule {
-			pc.Detail = "au lieu du " + s.at(c.From, c.Session.Timezone)
+			pc.Detail = "au lieu du " + templates.Span(c.From, nil, loc)
 		}
-		out.Counts[string(c.Action)]++
+		if c.Action == agenda.Create && !cmp.Or(end, &start).After(timeNow()) {
+			out.Past++
+		}
 		out.Changes = append(out.Changes, pc)
+	}
+	var parts []string
+	for _, a := range []struct {
+		action    agenda.Action
+		one, many string
+	}{
+		{agenda.Create, "session à créer", "sessions à créer"}, {agenda.Reschedule, "à déplacer", "à déplacer"},
+		{agenda.Update, "à modifier", "à modifier"}, {agenda.Cancel, "à annuler", "à annuler"},
+		{agenda.Unchanged, "inchangée", "inchangées"}, {agenda.Missing, "absente du programme", "absentes du programme"},
+	} {
+		if n := rep.Count(a.action); n > 0 {
+			parts = append(parts, templates.Plural(n, a.one, a.many))
+		}
+	}
+	out.Summary = templates.Join(parts)
+	changes := rep.Count(agenda.Create) + rep.Count(agenda.Reschedule) + rep.Count(agenda.Update) + rep.Count(agenda.Cancel)
+	switch {
+	case changes == 0:
+		// Nothing to apply: the page offers no button.
+	case changes == 1 && rep.Count(agenda.Create) == 1:
+		out.Apply = "Créer la session"
+	case changes == rep.Count(agenda.Create):
+		out.Apply = "Créer les " + strconv.Itoa(changes) + " sessions"
+	case changes == 1:
+		out.Apply = "Appliquer ce changement"
+	default:
+		out.Apply = "Appliquer ces " + strconv.Itoa(changes) + " changements"
 	}
 	for _, pr := range rep.Problems {
 		out.Problems = append(out.Problems, pr.Heading+" : "+pr.Message)
 	}
 	return out
+}
+
+// listModel is a list to fill in, as Excel opens it: the columns rappel
+// reads, and one line as an example.
+func (s *Server) listModel(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="modele-liste-rappel.csv"`)
+	cw, err := csvimport.NewWriter(w)
+	if err != nil {
+		return
+	}
+	_ = cw.Write("Courriel", "Prénom", "Nom")
+	_ = cw.Write("camille.exemple@example.gouv.fr", "Camille", "Exemple")
+	_ = cw.Flush()
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/dinum/rappel/store"
 )
@@ -14,6 +15,7 @@ type journalData struct {
 type journalView struct {
 	At, Who, Action, Detail string
 	SessionID               int64
+	Session                 string
 }
 
 // journal shows what the team did, newest first (an administrator's: every
@@ -49,7 +51,10 @@ func (s *Server) journal(w http.ResponseWriter, r *http.Request) {
 func (s *Server) journalView(e store.JournalEntry) journalView {
 	v := journalView{At: s.at(e.At, ""), Who: e.MemberEmail, Action: e.Action, Detail: e.Detail}
 	if e.SessionID != nil {
-		v.SessionID = *e.SessionID
+		v.SessionID, v.Session = *e.SessionID, "session n° "+strconv.FormatInt(*e.SessionID, 10)
+	}
+	if e.SessionTitle != nil {
+		v.Session = *e.SessionTitle
 	}
 	return v
 }

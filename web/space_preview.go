@@ -4,6 +4,7 @@ import (
 	"errors"
 	"mime"
 	"net/http"
+	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
@@ -125,8 +126,15 @@ func contains(ks []kind.Message, k kind.Message) bool {
 	return false
 }
 
-// decodeHeader shows an address header as a mail client does.
+// decodeHeader shows an address header as a mail client does: « DINUM
+// <rappels@example.gouv.fr> ».
 func decodeHeader(v string) string {
+	if a, err := mail.ParseAddress(v); err == nil {
+		if a.Name == "" {
+			return a.Address
+		}
+		return a.Name + " <" + a.Address + ">"
+	}
 	if d, err := new(mime.WordDecoder).DecodeHeader(v); err == nil {
 		return d
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -156,8 +157,9 @@ func (s *Server) sessionValues(sess store.Session) map[string]string {
 }
 
 // formChanges reads the session form: every field, as the API would take
-// them, the times read on the session's clock.
-func (s *Server) formChanges(r *http.Request) (map[string]string, store.SessionChanges, *store.FieldError) {
+// them, the times read on the session's clock. It returns every problem
+// of the form at once, by field, in the form's order.
+func (s *Server) formChanges(r *http.Request, organiserID int64) (map[string]string, store.SessionChanges, []*store.FieldError) {
 	values := map[string]string{}
 	for _, f := range sessionFields {
 		values[f] = plainSpaces(r.PostFormValue(f))
@@ -167,15 +169,52 @@ func (s *Server) formChanges(r *http.Request) (map[string]string, store.SessionC
 	accessible := values["accessible"] != ""
 	in := sessionInput{Kind: &k, Title: str("title"), Description: str("description"), Location: str("location"),
 		JoinURL: str("join_url"), PageURL: str("page_url"), Contact: str("contact"), Timezone: str("timezone"),
-		StartsAt: str("starts_at"), Accessible: &accessible}
-	if values["ends_at"] != "" {
-		in.EndsAt = str("ends_at")
+		Accessible: &accessible}
+	c, _ := readChanges(in, s.cfg.Location)
+	loc := when.Zone(strings.TrimSpace(values["timezone"]), s.cfg.Location)
+	var problems []*store.FieldError
+	for _, f := range []struct {
+		name string
+		dst  **time.Time
+	}{{"starts_at", &c.StartsAt}, {"ends_at", &c.EndsAt}} {
+		raw := strings.TrimSpace(values[f.name])
+		if raw == "" {
+			continue
+		}
+		t, err := when.Parse(raw, loc)
+		if err != nil {
+			problems = append(problems, &store.FieldError{Field: f.name, Message: err.Error()})
+			continue
+		}
+		*f.dst = &t
 	}
-	if values["starts_at"] == "" {
-		return values, store.SessionChanges{}, &store.FieldError{Field: "starts_at", Message: "indiquez la date et l’heure du début"}
+	p := newSessionParams(c, organiserID, true)
+	p.Normalize()
+	for _, pr := range p.Problems() {
+		field := formField(pr.Field)
+		if !hasProblem(problems, field) {
+			problems = append(problems, &store.FieldError{Field: field, Message: pr.Message})
+		}
 	}
-	c, ferr := readChanges(in, when.Zone(strings.TrimSpace(values["timezone"]), s.cfg.Location))
-	return values, c, ferr
+	slices.SortStableFunc(problems, func(a, b *store.FieldError) int {
+		return slices.Index(sessionFields, a.Field) - slices.Index(sessionFields, b.Field)
+	})
+	return values, c, problems
+}
+
+// formField is the form's name of a field the store names.
+func formField(f string) string {
+	switch f {
+	case "start":
+		return "starts_at"
+	case "end":
+		return "ends_at"
+	}
+	return f
+}
+
+func hasProblem(ps []*store.FieldError, field string) bool {
+	return slices.ContainsFunc(ps, func(p *store.FieldError) bool { return p.Field == field })
 }
 
 // plainSpaces undoes the French spaces a page's typography put in a value
@@ -185,13 +224,13 @@ func plainSpaces(v string) string {
 }
 
 func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
-	values, c, ferr := s.formChanges(r)
+	values, c, problems := s.formChanges(r, memberOf(r).OrganiserID)
 	var sess store.Session
 	var err error
-	if ferr == nil {
-		sess, err = s.store.CreateSession(r.Context(), newSessionParams(c, memberOf(r).OrganiserID))
+	if len(problems) == 0 {
+		sess, err = s.store.CreateSession(r.Context(), newSessionParams(c, memberOf(r).OrganiserID, false))
 	}
-	if s.formFailed(w, r, "Nouvelle session", values, ferr, err, nil) {
+	if s.formFailed(w, r, "Nouvelle session", values, problems, err, nil) {
 		return
 	}
 	s.note(r, sess.ID, "création", sess.Title)
@@ -199,14 +238,14 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) editSession(w http.ResponseWriter, r *http.Request, o store.SessionOverview) {
-	values, c, ferr := s.formChanges(r)
+	values, c, problems := s.formChanges(r, 0)
 	var moved bool
 	var err error
-	if ferr == nil {
+	if len(problems) == 0 {
 		_, moved, err = s.store.UpdateSession(r.Context(), o.ID, c)
 	}
 	v := s.overviewView(o)
-	if s.formFailed(w, r, "Modifier la session", values, ferr, err, &v) {
+	if s.formFailed(w, r, "Modifier la session", values, problems, err, &v) {
 		return
 	}
 	detail := "informations"
@@ -217,25 +256,26 @@ func (s *Server) editSession(w http.ResponseWriter, r *http.Request, o store.Ses
 	http.Redirect(w, r, spacePath+"/sessions/"+strconv.FormatInt(o.ID, 10)+"?fait=modifiee", http.StatusSeeOther)
 }
 
-// formFailed shows the form again, with what is wrong next to its field
-// and in a summary at the top, when the form or the store refused it.
+// formFailed shows the form again, with what is wrong next to each field
+// at fault and in a summary at the top, when the form or the store
+// refused it.
 func (s *Server) formFailed(w http.ResponseWriter, r *http.Request, title string, values map[string]string,
-	ferr *store.FieldError, err error, v *overviewView) bool {
-	if ferr == nil && err == nil {
+	problems []*store.FieldError, err error, v *overviewView) bool {
+	if len(problems) == 0 && err == nil {
 		return false
 	}
-	field, msg := "", ""
-	if ferr != nil {
-		field, msg = ferr.Field, ferr.Message
-	} else {
-		var ok bool
-		if field, msg, ok = store.Explain(err); !ok {
+	if err != nil {
+		field, msg, ok := store.Explain(err)
+		if !ok {
 			s.spaceServerError(w, r, err)
 			return true
 		}
+		problems = append(problems, &store.FieldError{Field: formField(field), Message: msg})
 	}
 	p := spacePage{Title: title, Values: values, Data: s.sessionFormData(v)}
-	p.setError(field, msg)
+	for _, pr := range problems {
+		p.setError(pr.Field, pr.Message)
+	}
 	s.renderSpace(w, r, http.StatusUnprocessableEntity, "space-session-form", p)
 	return true
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/dinum/rappel/store"
+	"github.com/dinum/rappel/templates"
 )
 
 // The teams' pages are an administrator's: what `rappel organiser` does,
@@ -19,8 +20,10 @@ type teamsData struct {
 
 type teamData struct {
 	Team    store.OrganiserSummary
-	Members []store.Member
+	Members []memberView
 }
+
+type memberView struct{ Email, Since string }
 
 // adminOnly answers 404 to members of teams that are not administrators.
 func (s *Server) adminOnly(h http.HandlerFunc) http.HandlerFunc {
@@ -93,10 +96,14 @@ func (s *Server) renderTeam(w http.ResponseWriter, r *http.Request, status int, 
 		s.spaceServerError(w, r, err)
 		return
 	}
+	views := make([]memberView, 0, len(members))
+	for _, m := range members {
+		views = append(views, memberView{Email: m.Email, Since: templates.Day(m.CreatedAt.In(s.cfg.Location))})
+	}
 	if p.Values == nil {
 		p.Values = map[string]string{"contact": t.Contact}
 	}
-	p.Title, p.Data = "Équipe « "+t.Name+" »", teamData{Team: t, Members: members}
+	p.Title, p.Data = "Équipe « "+t.Name+" »", teamData{Team: t, Members: views}
 	s.renderSpace(w, r, status, "space-team", p)
 }
 
@@ -149,6 +156,9 @@ func (s *Server) addTeamMember(r *http.Request, t store.OrganiserSummary) (strin
 
 func (s *Server) removeTeamMember(r *http.Request, t store.OrganiserSummary) (string, string, error) {
 	email := r.PostFormValue("email")
+	if strings.EqualFold(email, memberOf(r).Email) {
+		return "email", "", &store.FieldError{Field: "email", Message: "vous ne pouvez pas vous retirer vous-même : demandez-le à un autre membre de l’administration"}
+	}
 	err := s.store.RemoveMember(r.Context(), t.Name, email)
 	if err == nil {
 		s.note(r, 0, "retrait d’un membre", t.Name+" : "+email)

@@ -323,7 +323,16 @@ func TestSpaceSessionForms(t *testing.T) {
 	m.get("/organisateurs/sessions/nouvelle")
 	form := url.Values{"kind": {"webinaire"}, "title": {"Simplifier les démarches : les API"}, "starts_at": {"2031-03-18T14:30"},
 		"ends_at": {"2031-03-18T16:00"}, "timezone": {"America/Cayenne"}, "join_url": {"pas une adresse"}}
-	p := m.post("/organisateurs/sessions/nouvelle", form)
+	// Every field at fault at once, each next to its field.
+	bad := url.Values{"kind": {"webinaire"}, "title": {" "}, "starts_at": {"2031-03-18T14:30"}, "ends_at": {"2031-03-18T12:00"},
+		"join_url": {"pas une adresse"}}
+	p := m.post("/organisateurs/sessions/nouvelle", bad)
+	for _, field := range []string{"title", "ends_at", "join_url"} {
+		if !strings.Contains(p.body, `id="`+field+`-erreur"`) || !strings.Contains(p.body, `href="#`+field+`"`) {
+			t.Errorf("no error for %s: %s", field, p.body)
+		}
+	}
+	p = m.post("/organisateurs/sessions/nouvelle", form)
 	if p.code != 422 || !strings.Contains(p.body, `id="join_url-erreur"`) || !strings.Contains(p.body, `href="#join_url"`) ||
 		!strings.Contains(p.body, "<title>Erreur\u00a0: ") {
 		t.Fatalf("bad link: %d %s", p.code, p.body)
@@ -434,13 +443,16 @@ func TestSpaceImports(t *testing.T) {
 	if p.code != 200 || !strings.Contains(p.body, "2 personnes inscrites") || !strings.Contains(p.body, "<td>3</td>") {
 		t.Fatalf("import: %d %s", p.code, p.body)
 	}
+	if model := m.get("/organisateurs/modele-liste.csv"); !strings.HasPrefix(model.body, "\ufeffCourriel;Prénom;Nom\r\n") {
+		t.Errorf("list model: %q", model.body)
+	}
 	rejected := regexp.MustCompile(`name="rejets" value="([^"]*)"`).FindStringSubmatch(p.body)
 	if rejected == nil {
 		t.Fatal("no rejected lines to download")
 	}
 	dl := m.post(base+"/import/rejets", url.Values{"rejets": {rejected[1]}})
 	if !strings.HasPrefix(dl.hdr.Get("Content-Disposition"), "attachment;") ||
-		!strings.Contains(dl.body, "Prénom;Nom;Courriel;Motif du rejet\r\nJosé;Martin;pas-une-adresse;ligne 3 : ") {
+		!strings.Contains(dl.body, "Prénom;Nom;Courriel;Motif du refus\r\nJosé;Martin;pas-une-adresse;ligne 3 : ") {
 		t.Errorf("rejected lines: %q", dl.body)
 	}
 	post, err := os.ReadFile("../docs/fixtures/agenda-mois-innovation-2021.md")
@@ -449,7 +461,8 @@ func TestSpaceImports(t *testing.T) {
 	}
 	m.get("/organisateurs/programme")
 	p = m.upload("/organisateurs/programme", "fichier", "programme.md", post, nil)
-	if p.code != 200 || strings.Count(p.body, "<td>Création</td>") != 12 || !strings.Contains(p.body, "Appliquer") {
+	if p.code != 200 || strings.Count(p.body, "<td>Création</td>") != 12 || !strings.Contains(p.body, "Créer les 12 sessions") ||
+		!strings.Contains(p.body, "12 sessions à créer sont déjà passées") {
 		t.Fatalf("dry run: %d %s", p.code, p.body)
 	}
 	if l, _ := b.st.Sessions(context.Background(), store.SessionFilter{IncludePast: true, OrganiserID: &a.OrganiserID}); len(l) != 1 {

@@ -153,7 +153,7 @@ func TestBrowserOrganiserJourney(t *testing.T) {
 			rejected, _ = os.ReadFile(files[0])
 		}
 	}
-	if !strings.Contains(string(rejected), "Prénom;Nom;Courriel;Motif du rejet\r\nJosé;Martin;jose.martin@;ligne 3") {
+	if !strings.Contains(string(rejected), "Prénom;Nom;Courriel;Motif du refus\r\nJosé;Martin;jose.martin@;ligne 3") {
 		t.Errorf("rejected lines: %q", rejected)
 	}
 
@@ -175,7 +175,7 @@ func TestBrowserOrganiserJourney(t *testing.T) {
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		do("deliveries", chromedp.Navigate(session+"/envois"))
-		if got := text(); strings.Count(got, "avis d'annulation") == 2 && strings.Count(got, "Envoyé") == 2 {
+		if got := text(); strings.Count(got, "avis d’annulation") == 2 && strings.Count(got, "Envoyé") == 2 {
 			break
 		} else if time.Now().After(deadline) {
 			t.Fatalf("deliveries:\n%s", got)
