@@ -50,12 +50,14 @@ type Config struct {
 	RetryBase     time.Duration
 	RetryMaxDelay time.Duration
 
-	Retention      time.Duration
-	ConfirmTTL     time.Duration
-	PendingTTL     time.Duration
-	ConfirmsPerDay int
-	SignupsPerHour int
-	TrustedProxies int
+	Retention  time.Duration
+	ConfirmTTL time.Duration
+	// WaitlistOfferTTL is how long an offer of a freed place lasts at most.
+	WaitlistOfferTTL time.Duration
+	PendingTTL       time.Duration
+	ConfirmsPerDay   int
+	SignupsPerHour   int
+	TrustedProxies   int
 	// What the pages say of the service and of who runs it.
 	SiteController, SiteContact            string
 	AccessibilityStatus                    string

@@ -147,6 +147,11 @@ var options = []option{
 			c.ConfirmTTL, err = parseDuration(v, time.Hour, 30*24*time.Hour)
 			return err
 		}},
+	{name: "WAITLIST_OFFER_TTL", def: "24h", doc: "durée d'une offre de place libérée à la personne suivante de la liste d'attente ; elle finit au plus tard 2 heures avant la session, et aucune offre n'est faite dans les 3 dernières heures",
+		parse: func(c *Config, v string) (err error) {
+			c.WaitlistOfferTTL, err = parseDuration(v, time.Hour, 7*24*time.Hour)
+			return err
+		}},
 	{name: "PENDING_TTL", def: "72h", doc: "délai après lequel une inscription non confirmée et son adresse sont effacées",
 		parse: func(c *Config, v string) (err error) {
 			c.PendingTTL, err = parseDuration(v, time.Hour, 90*24*time.Hour)

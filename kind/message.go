@@ -20,6 +20,10 @@ const (
 	// session is cancelled or moved.
 	Cancellation Message = "cancellation"
 	Reschedule   Message = "reschedule"
+	// Waitlisted tells a person the session is full and where they stand
+	// on its waiting list; Offer, that a place freed for them.
+	Waitlisted Message = "waitlisted"
+	Offer      Message = "offer"
 	// J1 is the reminder of offset "1d", the day before at the same time;
 	// H1 that of "1h", an hour before.
 	J1 Message = "j1"
@@ -48,6 +52,8 @@ var Notices = []NoticeInfo{
 	{Kind: Confirmed, Label: "inscription confirmée"},
 	{Kind: Cancellation, Label: "avis d’annulation"},
 	{Kind: Reschedule, Label: "avis de changement d’horaire"},
+	{Kind: Waitlisted, Label: "inscription en liste d’attente"},
+	{Kind: Offer, Label: "offre d’une place libérée"},
 }
 
 // ForReminder is the kind of the reminder of an offset label ("1d",

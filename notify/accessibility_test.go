@@ -81,14 +81,17 @@ func checkOutlookAndDarkMode(t *testing.T, kind, html, joinURL string) {
 		t.Errorf("%s: no preheader", kind)
 	}
 	buttons := strings.Count(html, `<td class="r-button" bgcolor="#000091"`)
-	want := map[string]int{"cancellation": 0, "confirmation": 1}[kind]
-	if kind != "cancellation" && kind != "confirmation" {
-		want = 1 // the join button of a hybrid session
+	// The join button of a hybrid session; the confirmation's and the
+	// offer's own; none for who holds no place yet, nor in a cancellation.
+	want := map[string]int{"cancellation": 0, "confirmation": 1, "waitlisted": 0, "offer": 1}[kind]
+	joins := kind != "cancellation" && kind != "confirmation" && kind != "waitlisted" && kind != "offer"
+	if joins {
+		want = 1
 	}
 	if buttons != want || strings.Count(html, "mso-padding-alt") != want {
 		t.Errorf("%s: %d buttons as table cells, want %d", kind, buttons, want)
 	}
-	if want == 1 && kind != "confirmation" && !strings.Contains(html, ">"+joinURL+"</a>") {
+	if joins && !strings.Contains(html, ">"+joinURL+"</a>") {
 		t.Errorf("%s: the join link is not written in full", kind)
 	}
 	style := regexp.MustCompile(`(?s)<style>(.*?)</style>`).FindStringSubmatch(html)

@@ -29,7 +29,8 @@ const localFormat = "20060102T150405"
 // invitation, and it is a PUBLISH, which calendars import and update by UID.
 func calendarFor(k kind.Message, organiser bool) (ics.Method, bool) {
 	switch k {
-	case kind.Confirmation:
+	case kind.Confirmation, kind.Waitlisted, kind.Offer:
+		// Nobody holds a place yet: nothing to put in a calendar.
 		return "", false
 	case kind.Cancellation:
 		return ics.MethodCancel, true

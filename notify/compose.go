@@ -3,6 +3,8 @@ package notify
 import (
 	"fmt"
 
+	"github.com/dinum/rappel/kind"
+
 	"github.com/dinum/rappel/templates"
 )
 
@@ -11,7 +13,10 @@ import (
 func (c *Composer) Compose(m Message) (*Email, error) {
 	var d *draft
 	var err error
-	if m.TestID == "" && fillsSafely(m.Recipient.Name) && fillsSafely(m.Recipient.Email) {
+	// The waiting list's messages say the person's own rank and deadline:
+	// they share no draft.
+	personal := m.Kind == kind.Waitlisted || m.Kind == kind.Offer
+	if m.TestID == "" && !personal && fillsSafely(m.Recipient.Name) && fillsSafely(m.Recipient.Email) {
 		d, err = c.drafts.get(c.key(m), func() (*draft, error) { return c.newDraft(m, true) })
 		if err != nil {
 			return nil, fmt.Errorf("compose delivery %d: %w", m.DeliveryID, err)

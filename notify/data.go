@@ -28,6 +28,11 @@ func (c *Composer) data(m Message) templates.Data {
 	if m.ConfirmToken != "" {
 		d.ConfirmURL = c.ConfirmURL(m.ConfirmToken)
 	}
+	d.WaitPosition = m.WaitPosition
+	if m.OfferUntil != nil {
+		t := m.OfferUntil.In(zone)
+		d.OfferUntil = templates.DayNoYear(t) + " à " + templates.Clock(t)
+	}
 	if r := c.replyTo(m.Session); r != nil && m.Session.Contact == "" {
 		// No contact for the session or its organiser: MAIL_REPLY_TO is
 		// the one named.

@@ -85,6 +85,8 @@ var goldenKinds = []struct {
 	{"confirmed", 7 * 24 * time.Hour},
 	{"reschedule", 3 * 24 * time.Hour},
 	{"cancellation", 3 * 24 * time.Hour},
+	{"waitlisted", 7 * 24 * time.Hour},
+	{"offer", 3 * 24 * time.Hour},
 }
 
 func goldenMessage(s agendaSession, k string, before time.Duration) notify.Message {
@@ -99,6 +101,11 @@ func goldenMessage(s agendaSession, k string, before time.Duration) notify.Messa
 	case "reschedule":
 		prev, prevEnd := s.in.StartsAt.AddDate(0, 0, -7), s.in.EndsAt.AddDate(0, 0, -7)
 		m.PreviousStartsAt, m.PreviousEndsAt = &prev, &prevEnd
+	case "waitlisted":
+		m.WaitPosition = 3
+	case "offer":
+		until := m.Now.Add(24 * time.Hour)
+		m.OfferUntil = &until
 	}
 	return m
 }

@@ -57,6 +57,10 @@ type Message struct {
 	// ConfirmToken is, for a sign-up confirmation request, the token of
 	// the link that confirms it.
 	ConfirmToken string
+	// WaitPosition is, for the waiting list's message, the person's rank
+	// in it; OfferUntil, for an offer, when it ends.
+	WaitPosition int
+	OfferUntil   *time.Time
 	// TestID marks a preview or a test send: it names the Message-ID in
 	// place of a delivery, and the message carries X-Rappel-Test.
 	TestID string
@@ -148,4 +152,5 @@ func (c *Composer) setLinks(d *templates.Data, tok string) {
 	d.UnsubscribeURL = c.UnsubscribeURLFor(tok)
 	d.CancelURL = c.cfg.PublicURL.JoinPath("annulation", tok).String()
 	d.OptOutURL = c.cfg.PublicURL.JoinPath("desabonnement", tok).String()
+	d.OfferURL = c.cfg.PublicURL.JoinPath("place", tok).String()
 }

@@ -28,6 +28,10 @@ type candidate struct {
 	SignupOpen bool
 	// SignupPending is true while the sign-up awaits its confirmation.
 	SignupPending bool
+	// SignupStatus is the sign-up's status; OfferOpen says its offer of a
+	// place still runs.
+	SignupStatus string
+	OfferOpen    bool
 	// LaterDue is true when a later reminder of the same sign-up and schedule
 	// is already due: only that one is sent.
 	LaterDue bool
@@ -77,6 +81,29 @@ func decideNotice(now time.Time, c candidate) (bool, string) {
 		if c.Cancelled {
 			return false, store.ReasonSessionChanged
 		}
+	case kind.Waitlisted:
+		switch {
+		case c.SignupStatus == store.SignupConfirmed || c.SignupStatus == store.SignupOffered:
+			return false, store.ReasonSuperseded
+		case c.SignupStatus != store.SignupWaitlisted:
+			return false, store.ReasonUnsubscribed
+		case c.Cancelled:
+			return false, store.ReasonSessionChanged
+		case !now.Before(c.Start):
+			return false, store.ReasonSessionStarted
+		}
+		return true, ""
+	case kind.Offer:
+		// An offer is never sent once it ended, nor after the start.
+		switch {
+		case c.Cancelled:
+			return false, store.ReasonSessionChanged
+		case !now.Before(c.Start):
+			return false, store.ReasonSessionStarted
+		case c.SignupStatus != store.SignupOffered || !c.OfferOpen:
+			return false, store.ReasonOfferEnded
+		}
+		return true, ""
 	}
 	switch {
 	case !c.SignupOpen:

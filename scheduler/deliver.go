@@ -84,14 +84,18 @@ func (d *dispatcher) confirmToken(ctx context.Context, row store.DueDelivery, no
 // candidate gathers what decide needs to know about a row.
 func (d *dispatcher) candidate(row store.DueDelivery) (candidate, bool) {
 	c := candidate{
-		Due:           row.DueAt,
-		Start:         row.Session.StartsAt,
-		Tried:         row.Tried,
-		Cancelled:     row.Session.Status == store.SessionCancelled,
-		Current:       row.Session.ScheduleVersion == row.ScheduleVersion,
-		SignupOpen:    row.SignupStatus == store.SignupConfirmed,
+		Due:       row.DueAt,
+		Start:     row.Session.StartsAt,
+		Tried:     row.Tried,
+		Cancelled: row.Session.Status == store.SessionCancelled,
+		Current:   row.Session.ScheduleVersion == row.ScheduleVersion,
+		SignupOpen: row.SignupStatus == store.SignupConfirmed ||
+			// The people waiting are told of a cancellation too.
+			row.Kind == kind.Cancellation && (row.SignupStatus == store.SignupWaitlisted || row.SignupStatus == store.SignupOffered),
 		SignupPending: row.Kind == kind.Confirmation && row.AwaitingConfirmation,
 		LaterDue:      row.LaterDue,
+		SignupStatus:  row.SignupStatus,
+		OfferOpen:     row.OfferExpiresAt != nil && row.OfferExpiresAt.After(row.DBNow),
 	}
 	if row.Kind.IsNotice() {
 		c.Notice = row.Kind
@@ -152,6 +156,8 @@ func message(row store.DueDelivery, now time.Time) notify.Message {
 		PreviousStartsAt: row.PreviousStartsAt,
 		PreviousEndsAt:   row.PreviousEndsAt,
 		ScheduleVersion:  row.Session.ScheduleVersion,
+		WaitPosition:     row.WaitPosition,
+		OfferUntil:       row.OfferExpiresAt,
 	}
 }
 

@@ -134,6 +134,7 @@ func (s *Scheduler) Run(ctx context.Context, changes <-chan string) error {
 		poke(s.claimWake)
 		poke(s.loginWake)
 	}))
+	c.Schedule(cron.ConstantDelaySchedule{Delay: s.cfg.Sweep}, cron.FuncJob(func() { s.expireOffers(ctx) }))
 	purge := cron.FuncJob(func() { s.purge(ctx) })
 	c.Schedule(cron.ConstantDelaySchedule{Delay: time.Hour}, purge)
 	c.Start()
@@ -332,4 +333,18 @@ func (s *Scheduler) purge(ctx context.Context) {
 // counted in days keeps the wall-clock time of the session's zone.
 func (s *Scheduler) zone(name string) *time.Location {
 	return when.Zone(name, s.cfg.Location)
+}
+
+// expireOffers ends the offers of freed places past their deadline, which
+// passes each place to the next person waiting; the sweep runs it, so that
+// an offer ends within a sweep of its deadline, on whichever replica.
+func (s *Scheduler) expireOffers(ctx context.Context) {
+	n, err := s.store.ExpireOffers(ctx)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		s.logger.Error("Expiring offers failed.", slog.Any("error", err))
+	case n > 0:
+		s.logger.Info("Offers of freed places expired.", slog.Int("offers", n))
+		poke(s.claimWake)
+	}
 }

@@ -30,6 +30,9 @@ const (
 	ReasonUnsubscribed     = "unsubscribed"
 	ReasonAlreadySent      = "already_sent"
 	ReasonAlreadyConfirmed = "already_confirmed"
+	// ReasonOfferEnded: the offer of a place ended (taken, left, expired)
+	// before its message could leave.
+	ReasonOfferEnded = "offer_ended"
 )
 
 // NextDue returns when the next pending delivery falls due, or ok false when
@@ -124,6 +127,10 @@ type DueDelivery struct {
 	PreviousStartsAt *time.Time `db:"previous_starts_at"`
 	PreviousEndsAt   *time.Time `db:"previous_ends_at"`
 	DBNow            time.Time  `db:"db_now"`
+	// OfferExpiresAt is when the sign-up's offer of a place ends;
+	// WaitPosition its rank on the waiting list (0 off it).
+	OfferExpiresAt *time.Time `db:"offer_expires_at"`
+	WaitPosition   int        `db:"wait_position"`
 }
 
 // LoadClaimed reads again, after the fence is held, the deliveries of one
@@ -180,7 +187,11 @@ func (f *Fence) LoadClaimed(ctx context.Context, token string, ids []int64) ([]D
 			d.attempts > 0 OR d.last_error IS NOT NULL AS tried,
 			d.previous_starts_at,
 			d.previous_ends_at,
-			now() AS db_now
+			now() AS db_now,
+			g.offer_expires_at,
+			CASE WHEN g.status = 'waitlisted' THEN (
+				SELECT count(*) FROM signups w WHERE w.session_id = g.session_id AND w.status = 'waitlisted'
+				  AND (w.waitlisted_at, w.id) <= (g.waitlisted_at, g.id)) ELSE 0 END AS wait_position
 		FROM deliveries d
 		JOIN signups g ON g.id = d.signup_id
 		JOIN subscribers sub ON sub.id = g.subscriber_id

@@ -14,7 +14,7 @@ func insertCancellationNotices(ctx context.Context, tx *sqlx.Tx, s Session) erro
 		INSERT INTO deliveries (signup_id, session_id, kind, schedule_version, due_at, next_attempt_at)
 		SELECT g.id, g.session_id, 'cancellation', $2, now(), now()
 		FROM signups g
-		WHERE g.session_id = $1 AND g.status = 'confirmed' AND $3::timestamptz > now()
+		WHERE g.session_id = $1 AND g.status IN ('confirmed', 'waitlisted', 'offered') AND $3::timestamptz > now()
 		ON CONFLICT (signup_id, kind, schedule_version) WHERE kind <> 'confirmation' DO NOTHING`,
 		s.ID, s.ScheduleVersion, s.StartsAt)
 	if err != nil {

@@ -82,7 +82,9 @@ func (s *Store) RequestSignup(ctx context.Context, p RequestParams) (string, err
 			return err
 		}
 		switch {
-		case g.Status == SignupConfirmed:
+		case g.Status == SignupConfirmed || g.Status == SignupWaitlisted || g.Status == SignupOffered:
+			// Already in, or waiting in line: a new request must not
+			// jump the queue.
 			outcome = RequestAlreadyConfirmed
 			return nil
 		case g.Status == SignupUnsubscribed && p.ByOrganiser:
@@ -157,7 +159,7 @@ func (s *Store) SignupByConfirmToken(ctx context.Context, hash []byte) (Signup, 
 	err := s.db.GetContext(ctx, &g, `
 		SELECT`+signupColumns+`
 		FROM signups g JOIN subscribers sub ON sub.id = g.subscriber_id
-		WHERE g.confirm_token_hash = $1 AND g.confirm_expires_at > now() AND g.status <> 'confirmed'`, hash)
+		WHERE g.confirm_token_hash = $1 AND g.confirm_expires_at > now() AND g.status IN ('pending', 'unsubscribed')`, hash)
 	if err != nil {
 		return Signup{}, fmt.Errorf("find confirmation token: %w", interpretError(err))
 	}
@@ -171,25 +173,46 @@ func (s *Store) SignupByConfirmToken(ctx context.Context, hash []byte) (Signup, 
 func (s *Store) ConfirmSignup(ctx context.Context, hash []byte) (Signup, error) {
 	var out Signup
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		// The session's places are locked before the sign-up's row, as
+		// every other path does, so that two never wait for each other.
+		var sessionID int64
+		err := tx.GetContext(ctx, &sessionID, `
+			SELECT session_id FROM signups
+			WHERE confirm_token_hash = $1 AND confirm_expires_at > now() AND status IN ('pending', 'unsubscribed')`, hash)
+		if err != nil {
+			return interpretError(err)
+		}
+		free, err := placeFree(ctx, tx, sessionID)
+		if err != nil {
+			return err
+		}
 		var id int64
-		err := tx.GetContext(ctx, &id, `
+		err = tx.GetContext(ctx, &id, `
 			UPDATE signups SET
-				status = 'confirmed',
-				confirmed_at = now(),
+				status = CASE WHEN $2 THEN 'confirmed' ELSE 'waitlisted' END,
+				confirmed_at = CASE WHEN $2 THEN now() END,
+				waitlisted_at = CASE WHEN $2 THEN NULL ELSE now() END,
 				unsubscribed_at = NULL,
 				name = requested_name,
 				requested_name = '',
-				needs_plan = true,
+				needs_plan = $2,
 				confirm_token_hash = NULL,
 				confirm_expires_at = NULL
-			WHERE confirm_token_hash = $1 AND confirm_expires_at > now() AND status <> 'confirmed'
-			RETURNING id`, hash)
+			WHERE confirm_token_hash = $1 AND confirm_expires_at > now() AND status IN ('pending', 'unsubscribed')
+			RETURNING id`, hash, free)
 		if err != nil {
 			return interpretError(err)
 		}
 		if _, err := tx.ExecContext(ctx, `
 			UPDATE subscribers SET opted_out_at = NULL
 			WHERE id = (SELECT subscriber_id FROM signups WHERE id = $1)`, id); err != nil {
+			return err
+		}
+		if !free {
+			if err := insertNotice(ctx, tx, id, "waitlisted"); err != nil {
+				return err
+			}
+			out, err = signupByIDTx(ctx, tx, id)
 			return err
 		}
 		// The reminders skipped when the person left are planned again
@@ -235,20 +258,33 @@ func (s *Store) OptOut(ctx context.Context, signupID int64) error {
 				return err
 			}
 		}
+		var held []int64
+		if err := tx.SelectContext(ctx, &held, `
+			SELECT session_id FROM signups WHERE subscriber_id = $1 AND status IN ('confirmed', 'offered') ORDER BY session_id`, subID); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE subscribers SET opted_out_at = now() WHERE id = $1`, subID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `
 			UPDATE signups SET status = 'unsubscribed', unsubscribed_at = now(), needs_plan = false,
-				confirm_token_hash = NULL, confirm_expires_at = NULL
+				confirm_token_hash = NULL, confirm_expires_at = NULL, offer_expires_at = NULL
 			WHERE subscriber_id = $1 AND status <> 'unsubscribed'`, subID); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `
+		if _, err := tx.ExecContext(ctx, `
 			UPDATE deliveries SET status = 'skipped', skip_reason = 'unsubscribed', claim_token = NULL,
 				decided_at = now(), updated_at = now()
-			WHERE signup_id IN (SELECT id FROM signups WHERE subscriber_id = $1) AND status = 'pending'`, subID)
-		return err
+			WHERE signup_id IN (SELECT id FROM signups WHERE subscriber_id = $1) AND status = 'pending'`, subID); err != nil {
+			return err
+		}
+		// The places the person held go to the next people waiting.
+		for _, id := range held {
+			if err := s.fillPlaces(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("opt out sign-up %d: %w", signupID, err)

@@ -37,18 +37,20 @@ type Session struct {
 	Contact          string `db:"contact"`
 	OrganiserContact string `db:"organiser_contact"`
 	// Timezone is the session's zone, "" for the configured one.
-	Timezone          string     `db:"timezone"`
-	StartsAt          time.Time  `db:"starts_at"`
-	EndsAt            *time.Time `db:"ends_at"`
-	Accessible        bool       `db:"accessible"`
-	OrganiserID       *int64     `db:"organiser_id"`
-	AgendaSource      *string    `db:"agenda_source"`
-	AgendaKey         *string    `db:"agenda_key"`
-	Status            string     `db:"status"`
-	ScheduleVersion   int        `db:"schedule_version"`
-	ScheduleChangedAt time.Time  `db:"schedule_changed_at"`
-	CreatedAt         time.Time  `db:"created_at"`
-	UpdatedAt         time.Time  `db:"updated_at"`
+	Timezone   string     `db:"timezone"`
+	StartsAt   time.Time  `db:"starts_at"`
+	EndsAt     *time.Time `db:"ends_at"`
+	Accessible bool       `db:"accessible"`
+	// Capacity is the number of places; nil is no limit.
+	Capacity          *int      `db:"capacity"`
+	OrganiserID       *int64    `db:"organiser_id"`
+	AgendaSource      *string   `db:"agenda_source"`
+	AgendaKey         *string   `db:"agenda_key"`
+	Status            string    `db:"status"`
+	ScheduleVersion   int       `db:"schedule_version"`
+	ScheduleChangedAt time.Time `db:"schedule_changed_at"`
+	CreatedAt         time.Time `db:"created_at"`
+	UpdatedAt         time.Time `db:"updated_at"`
 }
 
 const sessionColumns = `
@@ -65,6 +67,7 @@ const sessionColumns = `
 	starts_at,
 	ends_at,
 	accessible,
+	capacity,
 	organiser_id,
 	agenda_source,
 	agenda_key,
@@ -113,6 +116,8 @@ type SessionParams struct {
 	// mobility.
 	Accessible bool
 	// OrganiserID is the organiser the session belongs to, if any.
+	// Capacity is the number of places; nil is no limit.
+	Capacity    *int
 	OrganiserID *int64
 	// Agenda is the programme the session was imported from, if any.
 	Agenda *AgendaRef
@@ -132,11 +137,11 @@ func (s *Store) CreateSession(ctx context.Context, p SessionParams) (Session, er
 	var out Session
 	err := s.db.GetContext(ctx, &out, `
 		INSERT INTO sessions (kind, title, description, location, join_url, page_url, contact, timezone,
-		                      starts_at, ends_at, accessible, organiser_id, agenda_source, agenda_key)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+		                      starts_at, ends_at, accessible, organiser_id, agenda_source, agenda_key, capacity)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 		RETURNING`+sessionColumns,
 		p.Kind, p.Title, p.Description, p.Location, p.JoinURL, p.PageURL, p.Contact, p.Timezone,
-		p.StartsAt, p.EndsAt, p.Accessible, p.OrganiserID, agendaSource(p.Agenda), agendaKey(p.Agenda))
+		p.StartsAt, p.EndsAt, p.Accessible, p.OrganiserID, agendaSource(p.Agenda), agendaKey(p.Agenda), p.Capacity)
 	if err != nil {
 		return Session{}, fmt.Errorf("create session: %w", interpretError(err))
 	}
@@ -192,6 +197,8 @@ type SessionChanges struct {
 	StartsAt    *time.Time
 	EndsAt      *time.Time
 	Accessible  *bool
+	// Capacity changes the number of places; 0 removes the limit.
+	Capacity *int
 }
 
 // UpdateSession applies changes under the session's fence. Moving the start
@@ -222,8 +229,15 @@ func (s *Store) UpdateSession(ctx context.Context, id int64, c SessionChanges) (
 		// notice.
 		replan := moved || next.Timezone != cur.Timezone
 		out, err = saveSession(ctx, tx, next, replan)
-		if err != nil || !replan {
+		if err != nil {
 			return err
+		}
+		// More places, or none counted any more: the waiting list moves up.
+		if err := s.fillPlaces(ctx, tx, id); err != nil {
+			return err
+		}
+		if !replan {
+			return nil
 		}
 		if moved {
 			if err := insertRescheduleNotices(ctx, tx, cur, out); err != nil {
@@ -269,6 +283,12 @@ func (c SessionChanges) apply(cur Session) Session {
 	if c.Accessible != nil {
 		next.Accessible = *c.Accessible
 	}
+	if c.Capacity != nil {
+		next.Capacity = c.Capacity
+		if *c.Capacity == 0 {
+			next.Capacity = nil
+		}
+	}
 	return next
 }
 
@@ -277,6 +297,7 @@ func (cur Session) params() SessionParams {
 		Kind: cur.Kind, Title: cur.Title, Description: cur.Description,
 		Location: cur.Location, JoinURL: cur.JoinURL, PageURL: cur.PageURL, Contact: cur.Contact,
 		Timezone: cur.Timezone, StartsAt: cur.StartsAt, EndsAt: cur.EndsAt, Accessible: cur.Accessible,
+		Capacity: cur.Capacity,
 	}
 }
 
@@ -295,13 +316,14 @@ func saveSession(ctx context.Context, tx *sqlx.Tx, next Session, moved bool) (Se
 			page_url = $11,
 			contact = $12,
 			timezone = $13,
+			capacity = $14,
 			schedule_version = schedule_version + CASE WHEN $9 THEN 1 ELSE 0 END,
 			schedule_changed_at = CASE WHEN $9 THEN now() ELSE schedule_changed_at END,
 			updated_at = now()
 		WHERE id = $1
 		RETURNING`+sessionColumns,
 		next.ID, next.Kind, next.Title, next.Description, next.Location, next.JoinURL,
-		next.StartsAt, next.EndsAt, moved, next.Accessible, next.PageURL, next.Contact, next.Timezone)
+		next.StartsAt, next.EndsAt, moved, next.Accessible, next.PageURL, next.Contact, next.Timezone, next.Capacity)
 	if err != nil {
 		return Session{}, interpretError(err)
 	}

@@ -11,8 +11,12 @@ import (
 
 // Sign-up statuses.
 const (
-	SignupPending      = "pending"
-	SignupConfirmed    = "confirmed"
+	SignupPending   = "pending"
+	SignupConfirmed = "confirmed"
+	// SignupWaitlisted waits for a place; SignupOffered was offered one,
+	// which it holds until OfferExpiresAt.
+	SignupWaitlisted   = "waitlisted"
+	SignupOffered      = "offered"
 	SignupUnsubscribed = "unsubscribed"
 )
 
@@ -88,7 +92,11 @@ func (s *Store) Subscribe(ctx context.Context, p SubscribeParams) (Signup, bool,
 		if err := checkNotOptedOut(ctx, tx, subID); err != nil {
 			return err
 		}
-		created, err = insertConfirmedSignup(ctx, tx, p.SessionID, subID, p.Source)
+		free, err := placeFree(ctx, tx, p.SessionID)
+		if err != nil {
+			return err
+		}
+		created, err = insertSignup(ctx, tx, p.SessionID, subID, p.Source, free)
 		if err != nil {
 			return err
 		}
@@ -96,7 +104,10 @@ func (s *Store) Subscribe(ctx context.Context, p SubscribeParams) (Signup, bool,
 		if err != nil {
 			return err
 		}
-		return confirmExisting(ctx, tx, &out)
+		if created && !free {
+			return insertNotice(ctx, tx, out.ID, "waitlisted")
+		}
+		return confirmExisting(ctx, tx, &out, free)
 	})
 	if err != nil {
 		return Signup{}, false, fmt.Errorf("subscribe to session %d: %w", p.SessionID, err)
@@ -104,13 +115,16 @@ func (s *Store) Subscribe(ctx context.Context, p SubscribeParams) (Signup, bool,
 	return out, created, nil
 }
 
-// checkSessionOpen locks the session row shared (so that it cannot be
-// cancelled meanwhile) and refuses cancelled and past sessions.
+// checkSessionOpen locks the session row (so that it cannot be cancelled
+// meanwhile, and so that its places are counted by one transaction at a
+// time) and refuses cancelled and past sessions. The lock is the one the
+// capacity trigger takes (FOR NO KEY UPDATE): taking a weaker one first
+// and the trigger's after would let two sign-ups deadlock.
 func checkSessionOpen(ctx context.Context, tx sqlx.ExtContext, id int64) error {
 	var open bool
 	err := sqlx.GetContext(ctx, tx, &open, `
 		SELECT status = 'scheduled' AND starts_at > now()
-		FROM sessions WHERE id = $1 FOR SHARE`, id)
+		FROM sessions WHERE id = $1 FOR NO KEY UPDATE`, id)
 	if err != nil {
 		return interpretError(err)
 	}
@@ -146,11 +160,14 @@ func checkNotOptedOut(ctx context.Context, tx sqlx.ExtContext, subID int64) erro
 	return nil
 }
 
-func insertConfirmedSignup(ctx context.Context, tx sqlx.ExtContext, sessionID, subID int64, source string) (bool, error) {
+// insertSignup adds a confirmed sign-up, or one on the waiting list when
+// no place is free.
+func insertSignup(ctx context.Context, tx sqlx.ExtContext, sessionID, subID int64, source string, free bool) (bool, error) {
 	res, err := tx.ExecContext(ctx, `
-		INSERT INTO signups (session_id, subscriber_id, status, source, confirmed_at, needs_plan)
-		VALUES ($1, $2, 'confirmed', $3, now(), true)
-		ON CONFLICT (session_id, subscriber_id) DO NOTHING`, sessionID, subID, source)
+		INSERT INTO signups (session_id, subscriber_id, status, source, confirmed_at, needs_plan, waitlisted_at)
+		SELECT $1, $2, CASE WHEN $4 THEN 'confirmed' ELSE 'waitlisted' END, $3,
+			CASE WHEN $4 THEN now() END, $4, CASE WHEN $4 THEN NULL ELSE now() END
+		ON CONFLICT (session_id, subscriber_id) DO NOTHING`, sessionID, subID, source, free)
 	if err != nil {
 		return false, fmt.Errorf("save sign-up: %w", interpretError(err))
 	}
@@ -158,12 +175,17 @@ func insertConfirmedSignup(ctx context.Context, tx sqlx.ExtContext, sessionID, s
 	return n == 1, err
 }
 
-// confirmExisting confirms a pending sign-up and refuses an unsubscribed one.
-func confirmExisting(ctx context.Context, tx sqlx.ExtContext, g *Signup) error {
+// confirmExisting confirms a pending sign-up (or, without a free place,
+// puts it on the waiting list) and refuses an unsubscribed one.
+func confirmExisting(ctx context.Context, tx sqlx.ExtContext, g *Signup, free bool) error {
 	switch g.Status {
 	case SignupUnsubscribed:
 		return ErrUnsubscribed
 	case SignupPending:
+		if !free {
+			g.Status = SignupWaitlisted
+			return putOnWaitingList(ctx, tx, g.ID)
+		}
 		err := sqlx.GetContext(ctx, tx, &g.ConfirmedAt, `
 			UPDATE signups SET status = 'confirmed', confirmed_at = now(), needs_plan = true
 			WHERE id = $1 RETURNING confirmed_at`, g.ID)
@@ -221,15 +243,20 @@ func (s *Store) Unsubscribe(ctx context.Context, signupID int64) (Signup, bool, 
 		if err := lockFenceExclusive(ctx, tx, sessionID); err != nil {
 			return err
 		}
+		var held bool
+		if err := tx.GetContext(ctx, &held, `SELECT status IN ('confirmed', 'offered') FROM signups WHERE id = $1`, signupID); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `
 			UPDATE signups SET status = 'unsubscribed', unsubscribed_at = now(), needs_plan = false,
-				confirm_token_hash = NULL, confirm_expires_at = NULL
+				confirm_token_hash = NULL, confirm_expires_at = NULL, offer_expires_at = NULL
 			WHERE id = $1 AND status <> 'unsubscribed'`, signupID)
 		if err != nil {
 			return fmt.Errorf("unsubscribe: %w", err)
 		}
 		n, _ := res.RowsAffected()
 		changed = n == 1
+
 		if _, err := tx.ExecContext(ctx, `
 			UPDATE deliveries SET
 				status = 'skipped',
@@ -239,6 +266,12 @@ func (s *Store) Unsubscribe(ctx context.Context, signupID int64) (Signup, bool, 
 				updated_at = now()
 			WHERE signup_id = $1 AND status = 'pending'`, signupID); err != nil {
 			return fmt.Errorf("drop pending deliveries: %w", err)
+		}
+		if changed && held {
+			// The place freed goes to the next person waiting.
+			if err := s.fillPlaces(ctx, tx, sessionID); err != nil {
+				return err
+			}
 		}
 		out, err = signupByIDTx(ctx, tx, signupID)
 		return err

@@ -28,6 +28,8 @@ var (
 // Store is the database handle shared by the whole process.
 type Store struct {
 	db *sqlx.DB
+	// offers is the rule of offers of freed places.
+	offers OfferPolicy
 }
 
 // Open connects to PostgreSQL and checks that it answers.
@@ -83,6 +85,8 @@ func interpretError(err error) error {
 	var pqErr *pq.Error
 	if errors.As(err, &pqErr) {
 		switch pqErr.Code {
+		case "RP001":
+			return fmt.Errorf("%w: %s", ErrFull, pqErr.Message)
 		case "23505":
 			return fmt.Errorf("%w: %s", ErrDuplicate, pqErr.Constraint)
 		case "23514", "23502", "22P02", "22001", "22007", "22008":

@@ -70,6 +70,9 @@ func (p SessionParams) Problems() []*FieldError {
 	add(checkContact(p.Contact))
 	add(checkTimezone(p.Timezone))
 	add(checkDates(p.StartsAt, p.EndsAt))
+	if p.Capacity != nil && (*p.Capacity < 1 || *p.Capacity > 100000) {
+		add(invalid("capacity", "nombre de places invalide (%d) : de 1 à 100 000, ou aucun pour ne pas limiter", *p.Capacity))
+	}
 	return out
 }
 

@@ -35,6 +35,14 @@ type Data struct {
 	UnsubscribeURL string
 	CancelURL      string
 	OptOutURL      string
+	// OfferURL is the page where a person offered a freed place takes it
+	// or leaves it.
+	OfferURL string
+	// WaitPosition is the person's rank on the waiting list (its message);
+	// OfferUntil when the offer of a place ends (« lundi 15 novembre à
+	// 14 h »).
+	WaitPosition int
+	OfferUntil   string
 	// PreviousWhen is, in a reschedule notice, the span the recipient knew
 	// before the move: "mercredi 17 novembre 2021 de 17 h à 17 h 30".
 	PreviousWhen string
@@ -288,6 +296,11 @@ type Page struct {
 	// Reminders says which reminders a sign-up brings: « des rappels la
 	// veille, puis une heure avant ».
 	Reminders string
-	// Validity says how long a confirmation link works: « 48 heures ».
+	// Validity says how long a confirmation link works: « 48 heures »,
+	// or until when an offered place is kept.
 	Validity string
+	// Full says the session has no free place: the form signs up for its
+	// waiting list; Position is a person's rank on it.
+	Full     bool
+	Position int
 }

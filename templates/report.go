@@ -51,6 +51,7 @@ var SkipReasons = map[string]string{
 	"unsubscribed":      "désinscription",
 	"already_sent":      "déjà envoyé pour l’ancien horaire, tout proche du nouveau",
 	"already_confirmed": "inscription déjà confirmée",
+	"offer_ended":       "l’offre de place avait pris fin",
 }
 
 // AttemptOutcomes say what an attempt gave, by its outcome.

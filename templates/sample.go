@@ -33,7 +33,7 @@ func Sample(loc *time.Location, k kind.Message, online, onSite bool) Data {
 	left, soon := Relative(now, in.StartsAt, loc)
 	prev := in.StartsAt.Add(-24 * time.Hour)
 	prevEnd := prev.Add(2 * time.Hour)
-	return Data{
+	d := Data{
 		Kind:            k,
 		Recipient:       Recipient{Name: "Camille Exemple", Email: "camille.exemple@example.gouv.fr"},
 		Session:         NewSession(in, loc),
@@ -47,12 +47,20 @@ func Sample(loc *time.Location, k kind.Message, online, onSite bool) Data {
 		Calendar:        true,
 		Signature:       "Équipe du Mois de l’innovation publique",
 		EventsURL:       "https://rappel.example.gouv.fr/",
+		OfferURL:        "https://rappel.example.gouv.fr/place/exemple",
 		AddToCalendar: CalendarLinks{
 			Outlook:   "https://rappel.example.gouv.fr/sessions/42/agenda/outlook",
 			Office365: "https://rappel.example.gouv.fr/sessions/42/agenda/microsoft-365",
 			Google:    "https://rappel.example.gouv.fr/sessions/42/agenda/google",
 		},
 	}
+	switch k {
+	case kind.Waitlisted:
+		d.WaitPosition = 3
+	case kind.Offer:
+		d.OfferUntil = DayNoYear(now.Add(12*time.Hour)) + " à " + Clock(now.Add(12*time.Hour))
+	}
+	return d
 }
 
 func sampleData(loc *time.Location) []Data {

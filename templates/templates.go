@@ -122,7 +122,7 @@ func button(url, label string) Button { return Button{URL: url, Label: label} }
 
 // Pages lists the page templates every set must have.
 var Pages = []string{"sessions", "session", "signup-sent", "confirm", "confirmed", "unsubscribe", "unsubscribed", "error",
-	"accessibility", "legal", "privacy"}
+	"accessibility", "legal", "privacy", "offer", "waitlisted"}
 
 // paragraphs splits a text at its blank lines.
 func paragraphs(s string) []string {

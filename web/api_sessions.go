@@ -27,6 +27,7 @@ type sessionJSON struct {
 	StartsAt        time.Time    `json:"starts_at"`
 	EndsAt          *time.Time   `json:"ends_at"`
 	Accessible      bool         `json:"accessible"`
+	Capacity        *int         `json:"capacity"`
 	Status          string       `json:"status"`
 	ScheduleVersion int          `json:"schedule_version"`
 }
@@ -35,7 +36,7 @@ func toJSON(s store.Session) sessionJSON {
 	return sessionJSON{
 		ID: s.ID, Kind: s.Kind, Title: s.Title, Description: s.Description, Location: s.Location, JoinURL: s.JoinURL, URL: s.JoinURL,
 		PageURL: s.PageURL, Contact: s.Contact, Timezone: s.Timezone,
-		StartsAt: s.StartsAt, EndsAt: s.EndsAt, Accessible: s.Accessible, Status: s.Status, ScheduleVersion: s.ScheduleVersion,
+		StartsAt: s.StartsAt, EndsAt: s.EndsAt, Accessible: s.Accessible, Capacity: s.Capacity, Status: s.Status, ScheduleVersion: s.ScheduleVersion,
 	}
 }
 
@@ -55,6 +56,8 @@ type sessionInput struct {
 	StartsAt    *string       `json:"starts_at"`
 	EndsAt      *string       `json:"ends_at"`
 	Accessible  *bool         `json:"accessible"`
+	// Capacity is a number of places; 0 removes the limit.
+	Capacity *int `json:"capacity"`
 }
 
 // changes reads the input, or answers 422 naming the field.
@@ -72,7 +75,7 @@ func (s *Server) changes(w http.ResponseWriter, in sessionInput) (store.SessionC
 func readChanges(in sessionInput, loc *time.Location) (store.SessionChanges, *store.FieldError) {
 	c := store.SessionChanges{Kind: in.Kind, Title: in.Title, Description: in.Description,
 		Location: in.Location, JoinURL: cmp.Or(in.JoinURL, in.URL), PageURL: in.PageURL, Contact: in.Contact,
-		Timezone: in.Timezone, Accessible: in.Accessible}
+		Timezone: in.Timezone, Accessible: in.Accessible, Capacity: in.Capacity}
 	for _, f := range []struct {
 		name string
 		raw  *string
@@ -184,8 +187,16 @@ func newSessionParams(c store.SessionChanges, organiserID int64, partial bool) s
 		Kind: *c.Kind, Title: *c.Title, StartsAt: start, EndsAt: c.EndsAt,
 		Description: deref(c.Description), Location: deref(c.Location), JoinURL: deref(c.JoinURL),
 		PageURL: deref(c.PageURL), Contact: deref(c.Contact), Timezone: deref(c.Timezone),
-		Accessible: c.Accessible != nil && *c.Accessible, OrganiserID: &organiserID,
+		Accessible: c.Accessible != nil && *c.Accessible, OrganiserID: &organiserID, Capacity: positive(c.Capacity),
 	}
+}
+
+// positive is a capacity to create a session with: nil for none, or 0.
+func positive(n *int) *int {
+	if n == nil || *n == 0 {
+		return nil
+	}
+	return n
 }
 
 func deref(p *string) string {

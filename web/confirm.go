@@ -46,7 +46,17 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, err)
 		return
 	}
-	s.logger.Info("Sign-up confirmed.", slog.Int64("signup_id", g.ID), slog.Int64("session_id", g.SessionID))
+	s.logger.Info("Sign-up confirmed.", slog.Int64("signup_id", g.ID), slog.Int64("session_id", g.SessionID), slog.String("status", g.Status))
+	if g.Status == store.SignupWaitlisted {
+		pos, err := s.store.WaitingPosition(r.Context(), g.ID)
+		if err != nil {
+			s.serverError(w, err)
+			return
+		}
+		s.render(w, http.StatusOK, "waitlisted", templates.Page{Title: "Vous êtes sur la liste d’attente", Session: s.words(sess),
+			Position: pos})
+		return
+	}
 	s.render(w, http.StatusOK, "confirmed", templates.Page{Title: "Inscription confirmée", Session: s.words(sess), Reminders: s.cfg.Reminders})
 }
 

@@ -30,7 +30,22 @@ func (s *Server) sessionPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.render(w, http.StatusOK, "session", s.sessionForm(sess, nil, nil))
+	page := s.sessionForm(sess, nil, nil)
+	if !s.markFull(w, r, &page) {
+		return
+	}
+	s.render(w, http.StatusOK, "session", page)
+}
+
+// markFull says on the page whether the session's places are all taken.
+func (s *Server) markFull(w http.ResponseWriter, r *http.Request, page *templates.Page) bool {
+	places, err := s.store.PlacesOf(r.Context(), page.Session.ID)
+	if err != nil {
+		s.serverError(w, err)
+		return false
+	}
+	page.Full = places.Full()
+	return true
 }
 
 func (s *Server) sessionForm(sess store.Session, values, errs map[string]string) templates.Page {

@@ -127,6 +127,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /annulation/{token}", cop.Handler(s.unsubscribeScope(scopeSession)))
 	mux.HandleFunc("GET /desabonnement/{token}", s.unsubscribePage(scopeAll))
 	mux.Handle("POST /desabonnement/{token}", cop.Handler(s.unsubscribeScope(scopeAll)))
+	mux.HandleFunc("GET /place/{token}", s.offerPage)
+	mux.Handle("POST /place/{token}", cop.Handler(http.HandlerFunc(s.offerAnswer)))
 	mux.HandleFunc("GET /accessibilite", s.sitePage("accessibility", "Accessibilité"))
 	mux.HandleFunc("GET /mentions-legales", s.sitePage("legal", "Mentions légales"))
 	mux.HandleFunc("GET /donnees-personnelles", s.sitePage("privacy", "Données personnelles"))

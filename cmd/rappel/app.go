@@ -98,6 +98,7 @@ func wire(ctx context.Context, cmd command, environ []string, stdin io.Reader, s
 	if err != nil {
 		return nil, err
 	}
+	a.store.SetOfferPolicy(store.OfferPolicy{TTL: cfg.WaitlistOfferTTL})
 	if !cmd.noSchemaCheck {
 		if err := a.store.CheckSchema(ctx); err != nil {
 			a.store.Close()

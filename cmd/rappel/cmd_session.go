@@ -16,7 +16,7 @@ import (
 )
 
 var sessionFields = flagSpec{
-	values: []string{"kind", "title", "start", "end", "location", "join-url", "url", "page-url", "contact", "timezone", "description"},
+	values: []string{"kind", "title", "start", "end", "location", "join-url", "url", "page-url", "contact", "timezone", "description", "capacity"},
 	bools:  []string{"accessible", "not-accessible"},
 }
 
@@ -40,7 +40,7 @@ func cmdSessionAdd(ctx context.Context, a *app, args []string) error {
 		Kind: *ch.Kind, Title: *ch.Title, StartsAt: *ch.StartsAt, EndsAt: ch.EndsAt,
 		Description: deref(ch.Description), Location: deref(ch.Location), JoinURL: deref(ch.JoinURL),
 		PageURL: deref(ch.PageURL), Contact: deref(ch.Contact), Timezone: deref(ch.Timezone),
-		Accessible: ch.Accessible != nil && *ch.Accessible,
+		Accessible: ch.Accessible != nil && *ch.Accessible, Capacity: capacityOf(ch.Capacity),
 	})
 	if err != nil {
 		return err
@@ -48,6 +48,15 @@ func cmdSessionAdd(ctx context.Context, a *app, args []string) error {
 	a.logger.Info("Session created.", "session_id", sess.ID)
 	_, err = fmt.Fprintln(a.stdout, sess.ID)
 	return err
+}
+
+// capacityOf is the capacity a new session gets: nil (no limit) for none
+// or 0.
+func capacityOf(n *int) *int {
+	if n == nil || *n == 0 {
+		return nil
+	}
+	return n
 }
 
 func deref(s *string) string {
@@ -91,6 +100,16 @@ func sessionChanges(p parsedArgs, loc *time.Location) (store.SessionChanges, err
 			}
 			*f.dst = &t
 		}
+	}
+	if v, ok := p.values["capacity"]; ok {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if strings.TrimSpace(v) == "aucune" || strings.TrimSpace(v) == "none" {
+			n, err = 0, nil
+		}
+		if err != nil || n < 0 {
+			return c, usagef("--capacity : « %s » n'est pas un nombre de places (un entier ; 0 ou « aucune » : sans limite)", v)
+		}
+		c.Capacity = &n
 	}
 	switch {
 	case p.bools["accessible"] && p.bools["not-accessible"]:
