@@ -30,6 +30,32 @@ func TestDecide(t *testing.T) {
 		{"Unsubscribed", h1.Due, func(c candidate) candidate { c.SignupOpen = false; return c }, false, store.ReasonUnsubscribed},
 		{"LaterOneDue", h1.Due, func(c candidate) candidate { c.LaterDue = true; return c }, false, store.ReasonSuperseded},
 		{"StartedWinsOverLateness", start.Add(time.Hour), nil, false, store.ReasonSessionStarted},
+		// An offer of a freed place leaves while it runs, never after the
+		// start nor once it ended.
+		{"Offer", start.Add(-3 * time.Hour), func(c candidate) candidate {
+			c.Notice, c.SignupStatus, c.OfferOpen = kind.Offer, store.SignupOffered, true
+			return c
+		}, true, ""},
+		{"OfferAfterStart", start, func(c candidate) candidate {
+			c.Notice, c.SignupStatus, c.OfferOpen = kind.Offer, store.SignupOffered, true
+			return c
+		}, false, store.ReasonSessionStarted},
+		{"OfferEnded", start.Add(-3 * time.Hour), func(c candidate) candidate {
+			c.Notice, c.SignupStatus = kind.Offer, store.SignupOffered
+			return c
+		}, false, store.ReasonOfferEnded},
+		{"OfferTaken", start.Add(-3 * time.Hour), func(c candidate) candidate {
+			c.Notice, c.SignupStatus, c.OfferOpen = kind.Offer, store.SignupConfirmed, true
+			return c
+		}, false, store.ReasonOfferEnded},
+		{"WaitlistedGotAPlace", start.Add(-3 * time.Hour), func(c candidate) candidate {
+			c.Notice, c.SignupStatus = kind.Waitlisted, store.SignupOffered
+			return c
+		}, false, store.ReasonSuperseded},
+		{"Waitlisted", start.Add(-3 * time.Hour), func(c candidate) candidate {
+			c.Notice, c.SignupStatus = kind.Waitlisted, store.SignupWaitlisted
+			return c
+		}, true, ""},
 		{"CancellationNotice", start.Add(-time.Minute), func(c candidate) candidate {
 			c.Notice, c.Cancelled, c.Current = kind.Cancellation, true, true
 			return c

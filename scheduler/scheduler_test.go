@@ -433,3 +433,61 @@ func TestTestSendsSent(t *testing.T) {
 		t.Errorf("%d messages, want 1", n)
 	}
 }
+
+// TestWaitingListPath: a full session; the next person waits and is told
+// so; a cancellation frees the place, which is offered to them; they take
+// it, get the acknowledgement, then the H-1 at its time. The person who
+// left gets nothing more.
+func TestWaitingListPath(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.st.SetOfferPolicy(store.OfferPolicy{TTL: time.Hour, EndsBefore: 5 * time.Second, MinWindow: 5 * time.Second})
+	one := 1
+	start := time.Now().Add(time.Hour + 15*time.Second).Truncate(time.Second)
+	s, err := b.st.CreateSession(b.ctx, store.SessionParams{Kind: "atelier", Title: "Atelier de vingt chaises",
+		StartsAt: start, Location: "Lieu de la transformation publique, 77 avenue de Ségur, 75015 Paris", Capacity: &one})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := b.subscribe(t, s.ID, "lea@example.gouv.fr", "marc@example.gouv.fr")
+	if g[1].Status != store.SignupWaitlisted {
+		t.Fatalf("second: %s", g[1].Status)
+	}
+	b.startWorker(t, workerOpts{})
+	kinds := func(to string) []string {
+		var out []string
+		for _, m := range b.smtp.Messages() {
+			if p, err := m.Parse(); err == nil && len(m.To) == 1 && m.To[0] == to {
+				out = append(out, p.Header.Get("X-Rappel-Kind"))
+			}
+		}
+		return out
+	}
+	testkit.WaitFor(t, 15*time.Second, "waiting-list message", func() bool { return len(kinds("marc@example.gouv.fr")) == 1 })
+	if m := b.smtp.Messages()[0]; !strings.Contains(mustText(t, m), "en position 1") {
+		t.Errorf("the waiting-list message does not say the position:\n%s", mustText(t, m))
+	}
+	if _, _, err := b.st.Unsubscribe(b.ctx, g[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	testkit.WaitFor(t, 15*time.Second, "offer", func() bool { return len(kinds("marc@example.gouv.fr")) == 2 })
+	if _, err := b.st.TakeOffer(b.ctx, g[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	testkit.WaitFor(t, 40*time.Second, "acknowledgement and H-1", func() bool { return len(kinds("marc@example.gouv.fr")) == 4 })
+	if got := fmt.Sprint(kinds("marc@example.gouv.fr")); got != "[waitlisted offer confirmed h1]" {
+		t.Errorf("messages to the person who waited: %s", got)
+	}
+	if got := kinds("lea@example.gouv.fr"); len(got) != 0 {
+		t.Errorf("the person who left got %v", got)
+	}
+}
+
+func mustText(t *testing.T, m smtptest.Message) string {
+	t.Helper()
+	p, err := m.Parse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Parts["text/plain"]
+}

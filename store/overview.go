@@ -16,8 +16,11 @@ type SessionOverview struct {
 	Session
 	Confirmed int `db:"confirmed"`
 	Pending   int `db:"pending"`
-	Sent      int `db:"sent"`
-	Failed    int `db:"failed"`
+	// Waiting are on the waiting list; Offered were offered a freed place.
+	Waiting int `db:"waiting"`
+	Offered int `db:"offered"`
+	Sent    int `db:"sent"`
+	Failed  int `db:"failed"`
 	// NextDue and NextKind are the next message planned, if any.
 	NextDue  *time.Time    `db:"next_due"`
 	NextKind *kind.Message `db:"next_kind"`
@@ -28,6 +31,8 @@ type SessionOverview struct {
 const overviewColumns = `,
 	(SELECT count(*) FROM signups g WHERE g.session_id = sessions.id AND g.status = 'confirmed') AS confirmed,
 	(SELECT count(*) FROM signups g WHERE g.session_id = sessions.id AND g.status = 'pending') AS pending,
+	(SELECT count(*) FROM signups g WHERE g.session_id = sessions.id AND g.status = 'waitlisted') AS waiting,
+	(SELECT count(*) FROM signups g WHERE g.session_id = sessions.id AND g.status = 'offered') AS offered,
 	(SELECT count(*) FROM deliveries d WHERE d.session_id = sessions.id AND d.status = 'sent') AS sent,
 	(SELECT count(*) FROM deliveries d WHERE d.session_id = sessions.id AND d.status = 'failed') AS failed,
 	next.next_due, next.next_kind, coalesce(next.next_n, 0) AS next_count`

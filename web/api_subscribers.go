@@ -49,6 +49,7 @@ type importJSON struct {
 	Invited      int        `json:"invited"`
 	Present      int        `json:"already_present"`
 	Limited      []lineJSON `json:"limited"`
+	Waitlisted   []lineJSON `json:"waitlisted"`
 	Unsubscribed []lineJSON `json:"unsubscribed"`
 	Duplicates   []lineJSON `json:"duplicates"`
 	Rejected     []lineJSON `json:"rejected"`
@@ -89,7 +90,7 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request, sess store.Se
 
 func importReport(parsed csvimport.Result, res store.ImportResult) importJSON {
 	out := importJSON{Added: len(res.Added), Invited: len(res.Invited), Present: len(res.Present),
-		Limited: rows(res.Limited), Unsubscribed: rows(res.Unsubscribed),
+		Limited: rows(res.Limited), Unsubscribed: rows(res.Unsubscribed), Waitlisted: rows(res.Waitlisted),
 		Duplicates: []lineJSON{}, Rejected: []lineJSON{}}
 	for _, d := range parsed.Duplicates {
 		out.Duplicates = append(out.Duplicates, lineJSON{Line: d.Line, Reason: d.Reason})

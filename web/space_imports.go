@@ -54,8 +54,8 @@ type listImportData struct {
 // listReport is what an import of a list did, line by line where a line
 // was set aside.
 type listReport struct {
-	Added, Invited, Present int
-	Lines                   []reportLine
+	Added, Invited, Present, Waitlisted int
+	Lines                               []reportLine
 	// Rejected is the file of the rejected lines, to fix and import again,
 	// in base64: the page holds it as it is, untouched by its typography.
 	Rejected string
@@ -114,7 +114,7 @@ func (s *Server) importList(w http.ResponseWriter, r *http.Request, o store.Sess
 }
 
 func listReportOf(parsed csvimport.Result, res store.ImportResult) *listReport {
-	rep := &listReport{Added: len(res.Added), Invited: len(res.Invited), Present: len(res.Present)}
+	rep := &listReport{Added: len(res.Added), Invited: len(res.Invited), Present: len(res.Present), Waitlisted: len(res.Waitlisted)}
 	for _, l := range append(slices.Clone(parsed.Rejected), parsed.Duplicates...) {
 		rep.Lines = append(rep.Lines, reportLine{Line: l.Line, Content: strings.Join(l.Cells, " ; "), Reason: l.Reason})
 	}

@@ -27,6 +27,10 @@ type overviewView struct {
 	Contact, Description            string
 	Accessible                      bool
 	Imported                        bool
+	// Places says how the places stand: « 18 places sur 20 prises », ""
+	// without a limit; Waiting how many people wait for one.
+	Places  string
+	Waiting int
 }
 
 func (s *Server) overviewView(o store.SessionOverview) overviewView {
@@ -36,7 +40,13 @@ func (s *Server) overviewView(o store.SessionOverview) overviewView {
 		Cancelled: o.Status == store.SessionCancelled, Confirmed: o.Confirmed, Pending: o.Pending,
 		Sent: o.Sent, Failed: o.Failed, Location: o.Location, JoinURL: o.JoinURL, PageURL: o.PageURL,
 		Contact: o.EffectiveContact(), Description: o.Description, Accessible: o.Accessible,
-		Imported: o.AgendaSource != nil,
+		Imported: o.AgendaSource != nil, Waiting: o.Waiting,
+	}
+	if o.Capacity != nil {
+		v.Places = templates.Plural(o.Confirmed+o.Offered, "place prise", "places prises") + " sur " + strconv.Itoa(*o.Capacity)
+		if o.Offered > 0 {
+			v.Places += " (dont " + templates.Plural(o.Offered, "offerte", "offertes") + " en attente de réponse)"
+		}
 	}
 	end := o.StartsAt
 	if o.EndsAt != nil {
@@ -100,7 +110,7 @@ func (s *Server) sessionOverview(w http.ResponseWriter, r *http.Request, o store
 
 // sessionFields are the fields of the session form, in its order.
 var sessionFields = []string{"kind", "title", "description", "starts_at", "ends_at", "timezone", "location",
-	"accessible", "join_url", "page_url", "contact"}
+	"accessible", "capacity", "join_url", "page_url", "contact"}
 
 // formData is what the session form needs besides its values.
 type formData struct {
@@ -153,6 +163,9 @@ func (s *Server) sessionValues(sess store.Session) map[string]string {
 	if sess.Accessible {
 		v["accessible"] = "on"
 	}
+	if sess.Capacity != nil {
+		v["capacity"] = strconv.Itoa(*sess.Capacity)
+	}
 	return v
 }
 
@@ -173,6 +186,16 @@ func (s *Server) formChanges(r *http.Request, organiserID int64) (map[string]str
 	c, _ := readChanges(in, s.cfg.Location)
 	loc := when.Zone(strings.TrimSpace(values["timezone"]), s.cfg.Location)
 	var problems []*store.FieldError
+	zero := 0
+	c.Capacity = &zero // an empty field: no limit
+	if raw := strings.TrimSpace(values["capacity"]); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 {
+			problems = append(problems, &store.FieldError{Field: "capacity", Message: "indiquez un nombre de places (1 ou plus), ou laissez vide pour ne pas limiter"})
+		} else {
+			c.Capacity = &n
+		}
+	}
 	for _, f := range []struct {
 		name string
 		dst  **time.Time

@@ -69,6 +69,7 @@ type signupView struct {
 
 var signupStatuses = map[string]string{
 	"confirmed": "Inscrite", "pending": "En attente de confirmation", "unsubscribed": "Désinscrite",
+	"waitlisted": "Sur liste d’attente", "offered": "Place offerte",
 }
 
 var signupSources = map[string]string{
@@ -99,9 +100,13 @@ func (s *Server) renderSignups(w http.ResponseWriter, r *http.Request, o store.S
 	}
 	d := signupsData{Session: s.overviewView(o), Pager: pg, Search: search}
 	for _, g := range list {
-		d.Signups = append(d.Signups, signupView{ID: g.ID, Email: g.Email, Name: g.Name,
+		v := signupView{ID: g.ID, Email: g.Email, Name: g.Name,
 			Since: s.at(g.CreatedAt, o.Timezone), Status: signupStatuses[g.Status], Source: signupSources[g.Source],
-			Active: g.Status != "unsubscribed"})
+			Active: g.Status != "unsubscribed"}
+		if g.UnsubscribedAt != nil {
+			v.Status += " le " + s.at(*g.UnsubscribedAt, o.Timezone)
+		}
+		d.Signups = append(d.Signups, v)
 	}
 	p.Title, p.Data = "Inscriptions – "+o.Title, d
 	s.renderSpace(w, r, status, "space-signups", p)

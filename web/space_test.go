@@ -572,3 +572,56 @@ func TestSpaceTeams(t *testing.T) {
 		t.Errorf("contact kept: %q", c)
 	}
 }
+
+// TestSpaceCapacity: the places of a session through its form; the public
+// page says « Complet » and offers the waiting list; the sign-ups page
+// shows who waits and when people left.
+func TestSpaceCapacity(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := b.team(t, "DINUM", "marie@numerique.gouv.fr", false)
+	sess := b.sessionOf(t, a.OrganiserID, "Atelier de deux chaises")
+	base := "/organisateurs/sessions/" + strconv.FormatInt(sess.ID, 10)
+	m := b.browser(t)
+	m.signIn(a.Email)
+	edit := m.get(base + "/modifier")
+	if !strings.Contains(edit.body, `id="capacity"`) {
+		t.Fatal("no capacity field")
+	}
+	loc, _ := time.LoadLocation("Europe/Paris")
+	form := url.Values{"kind": {"atelier"}, "title": {"Atelier de deux chaises"}, "starts_at": {sess.StartsAt.In(loc).Format("2006-01-02T15:04")},
+		"timezone": {""}, "capacity": {"zéro"}}
+	if p := m.post(base+"/modifier", form); p.code != 422 || !strings.Contains(p.body, "capacity-erreur") {
+		t.Errorf("bad capacity: %d", p.code)
+	}
+	form.Set("capacity", "2")
+	if p := m.post(base+"/modifier", form); !strings.Contains(p.body, "Les modifications sont enregistrées") {
+		t.Fatalf("capacity: %d %s", p.code, p.body)
+	}
+	if p := get200(t, b.srv.URL+"/sessions/"+strconv.FormatInt(sess.ID, 10)); strings.Contains(p, "Complet") {
+		t.Error("« Complet » with free places")
+	}
+	for _, e := range []string{"un@example.gouv.fr", "deux@example.gouv.fr", "trois@example.gouv.fr"} {
+		m.post(base+"/inscriptions", url.Values{"email": {e}})
+	}
+	public := get200(t, b.srv.URL+"/sessions/"+strconv.FormatInt(sess.ID, 10))
+	if !strings.Contains(public, "Complet") || !strings.Contains(public, "M’inscrire sur la liste d’attente") {
+		t.Errorf("public page of a full session:\n%s", public)
+	}
+	p := m.get(base + "/inscriptions")
+	if !strings.Contains(p.body, "Sur liste d’attente") {
+		t.Errorf("sign-ups: %s", p.body)
+	}
+	if p := m.get(base); !strings.Contains(p.body, "2 places prises sur 2, 1 personne sur la liste d’attente") {
+		t.Errorf("session page: %s", p.body)
+	}
+}
+
+func get200(t *testing.T, u string) string {
+	t.Helper()
+	code, body, _ := get(t, u)
+	if code != 200 {
+		t.Fatalf("GET %s: %d", u, code)
+	}
+	return body
+}

@@ -231,8 +231,15 @@ func printSession(a *app, s store.Session, signups []store.Signup) error {
 		fmt.Fprintln(w, "Contact : aucun (les messages ne nomment personne)")
 	}
 	fmt.Fprintf(w, "Statut : %s\n", status)
-	fmt.Fprintf(w, "Inscriptions : %d confirmée(s), %d en attente, %d désinscrite(s)\n",
+	fmt.Fprintf(w, "Inscriptions : %d confirmée(s), %d en attente, %d désinscrite(s)",
 		counts[store.SignupConfirmed], counts[store.SignupPending], counts[store.SignupUnsubscribed])
+	if s.Capacity != nil {
+		free := max(*s.Capacity-counts[store.SignupConfirmed]-counts[store.SignupOffered], 0)
+		fmt.Fprintf(w, ", %d en liste d'attente, %d avec une place offerte\n", counts[store.SignupWaitlisted], counts[store.SignupOffered])
+		fmt.Fprintf(w, "Places : %d, dont %d libre(s)\n", *s.Capacity, free)
+	} else {
+		fmt.Fprintln(w)
+	}
 	if s.Description != "" {
 		fmt.Fprintf(w, "Description :\n%s\n", s.Description)
 	}

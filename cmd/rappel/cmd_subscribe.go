@@ -33,7 +33,14 @@ func cmdSubscribe(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	a.logger.Info("Sign-up added.", "signup_id", g.ID, "session_id", id, "created", created)
-	if !created {
+	switch {
+	case g.Status == store.SignupWaitlisted && created:
+		_, err = fmt.Fprintf(a.stdout, "La session %d est complète : %s est sur sa liste d'attente, et en est prévenue.\n", id, g.Email)
+		return err
+	case g.Status == store.SignupWaitlisted || g.Status == store.SignupOffered:
+		_, err = fmt.Fprintf(a.stdout, "%s était déjà sur la liste d'attente de la session %d.\n", g.Email, id)
+		return err
+	case !created:
 		_, err = fmt.Fprintf(a.stdout, "%s était déjà inscrite à la session %d : inscription confirmée.\n", g.Email, id)
 		return err
 	}
@@ -101,6 +108,12 @@ func printImport(a *app, sess store.Session, parsed csvimport.Result, res store.
 		}
 	} else {
 		fmt.Fprintf(w, "  ajoutées : %d\n", len(res.Added))
+	}
+	if len(res.Waitlisted) > 0 {
+		fmt.Fprintf(w, "  session complète, mises sur la liste d'attente (et prévenues) : %d\n", len(res.Waitlisted))
+		for _, r := range res.Waitlisted {
+			fmt.Fprintf(w, "    ligne %d : %s\n", r.Line, r.Email)
+		}
 	}
 	fmt.Fprintf(w, "  déjà inscrites : %d\n", len(res.Present))
 	if len(res.Unsubscribed) > 0 {

@@ -8,10 +8,12 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -416,4 +418,39 @@ func TestOrganiserCommands(t *testing.T) {
 	}
 	b.ok(t, "organiser", "member", "remove", "DINUM", "lea@example.gouv.fr")
 	b.fails(t, 1, "n'existe pas", "organiser", "member", "remove", "DINUM", "lea@example.gouv.fr")
+}
+
+// TestCapacityRaceAcrossProcesses: 50 `rappel subscribe` processes, each
+// its own connection, racing for the 10 places of a session: exactly 10
+// are signed up, the 40 others wait, and each process says which.
+func TestCapacityRaceAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := strings.TrimSpace(b.ok(t, "session", "add", "--kind", "atelier", "--title", "Dix places",
+		"--start", time.Now().Add(72*time.Hour).Format(time.RFC3339), "--capacity", "10"))
+	var wg sync.WaitGroup
+	outs := make([]string, 50)
+	for i := range 50 {
+		wg.Go(func() {
+			cmd := exec.Command(binary(t), "subscribe", "--session", id, "--email", fmt.Sprintf("agent%d@example.gouv.fr", i))
+			cmd.Env = b.env
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Errorf("process %d: %v\n%s", i, err, out)
+			}
+			outs[i] = string(out)
+		})
+	}
+	wg.Wait()
+	waiting := 0
+	for _, o := range outs {
+		if strings.Contains(o, "liste d'attente") {
+			waiting++
+		}
+	}
+	show := b.ok(t, "session", "show", id)
+	if waiting != 40 || !strings.Contains(show, "10 confirmée(s)") || !strings.Contains(show, "40 en liste d'attente") || !strings.Contains(show, "Places : 10, dont 0 libre(s)") {
+		t.Errorf("%d processes said « liste d'attente », want 40; session:\n%s", waiting, show)
+	}
+	t.Logf("50 processes for 10 places: 10 confirmed, %d waiting", waiting)
 }
