@@ -36,6 +36,7 @@ func (s *Server) api() http.Handler {
 	mux.HandleFunc("POST /api/sessions/{id}/subscribers", s.withSession(s.apiAddSubscriber))
 	mux.HandleFunc("POST /api/sessions/{id}/import", s.withSession(s.apiImport))
 	mux.HandleFunc("GET /api/sessions/{id}/deliveries", s.withSession(s.apiDeliveries))
+	mux.HandleFunc("GET /api/sessions/{id}/signups", s.withSession(s.apiSignups))
 	mux.HandleFunc("POST /api/agenda/import", s.apiAgendaImport)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, _ *http.Request) {
 		apiError(w, http.StatusNotFound, "", "adresse inconnue de l'API")

@@ -147,3 +147,31 @@ func (s *Server) apiDeliveries(w http.ResponseWriter, r *http.Request, sess stor
 }
 
 func itoa(i int64) string { return strconv.FormatInt(i, 10) }
+
+// signupListJSON is a sign-up as the API lists it: who, where it stands,
+// since when, and when the person left.
+type signupListJSON struct {
+	ID             int64      `json:"id"`
+	Email          string     `json:"email"`
+	Name           string     `json:"name"`
+	Status         string     `json:"status"`
+	Source         string     `json:"source"`
+	CreatedAt      time.Time  `json:"created_at"`
+	ConfirmedAt    *time.Time `json:"confirmed_at"`
+	UnsubscribedAt *time.Time `json:"unsubscribed_at"`
+}
+
+// apiSignups lists the session's sign-ups.
+func (s *Server) apiSignups(w http.ResponseWriter, r *http.Request, sess store.Session) {
+	list, err := s.store.Signups(r.Context(), sess.ID)
+	if err != nil {
+		s.apiServerError(w, err)
+		return
+	}
+	out := make([]signupListJSON, 0, len(list))
+	for _, g := range list {
+		out = append(out, signupListJSON{ID: g.ID, Email: g.Email, Name: g.Name, Status: g.Status, Source: g.Source,
+			CreatedAt: g.CreatedAt, ConfirmedAt: g.ConfirmedAt, UnsubscribedAt: g.UnsubscribedAt})
+	}
+	writeJSON(w, http.StatusOK, out)
+}

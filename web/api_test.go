@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -193,5 +194,35 @@ func TestAPIOrganisersAreApart(t *testing.T) {
 	signups, _ := b.st.Signups(context.Background(), int64(r.json["id"].(float64)))
 	if len(signups) != 1 {
 		t.Errorf("%d sign-ups after the attempts, want 1", len(signups))
+	}
+}
+
+// TestAPISignupsAndCapacity: a session's places through the API, and its
+// sign-ups with who waits and when people left.
+func TestAPISignupsAndCapacity(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	tok := b.apiToken(t, "DINUM", false)
+	r := b.callJSON(t, tok, "POST", "/api/sessions", `{"kind": "atelier", "title": "Deux places", "starts_at": "2031-03-18T14:00", "capacity": 2}`)
+	if r.code != 201 || r.json["capacity"] != float64(2) {
+		t.Fatalf("create: %d %s", r.code, r.body)
+	}
+	id := fmt.Sprint(int64(r.json["id"].(float64)))
+	for _, e := range []string{"un", "deux", "trois"} {
+		b.callJSON(t, tok, "POST", "/api/sessions/"+id+"/subscribers", `{"email": "`+e+`@example.gouv.fr"}`)
+	}
+	r = b.callJSON(t, tok, "GET", "/api/sessions/"+id+"/signups", "")
+	statuses := map[string]string{}
+	for _, m := range r.list {
+		statuses[m["email"].(string)] = m["status"].(string)
+	}
+	if statuses["trois@example.gouv.fr"] != "waitlisted" || statuses["un@example.gouv.fr"] != "confirmed" {
+		t.Errorf("sign-ups: %s", r.body)
+	}
+	if r := b.callJSON(t, tok, "PATCH", "/api/sessions/"+id, `{"capacity": 0}`); r.code != 200 || r.json["capacity"] != nil {
+		t.Errorf("no more limit: %d %s", r.code, r.body)
+	}
+	if r := b.callJSON(t, tok, "PATCH", "/api/sessions/"+id, `{"capacity": -3}`); r.code != 422 || r.json["field"] != "capacity" {
+		t.Errorf("bad capacity: %d %s", r.code, r.body)
 	}
 }
