@@ -40,7 +40,7 @@ func (c *Composer) key(m Message) draftKey {
 	left, soon := templates.Relative(m.Now, s.StartsAt, c.zone(s))
 	k := draftKey{
 		kind: m.Kind, sessionKind: s.Kind, title: s.Title, description: s.Description,
-		location: s.Location, joinURL: s.JoinURL, pageURL: s.PageURL, contact: s.Contact, zone: s.Zone, timeLeft: left, session: s.ID, starts: s.StartsAt.UnixNano(),
+		location: s.Location, joinURL: s.JoinURL, pageURL: s.PageURL, contact: s.Contact, zone: s.Zone, reminders: s.Reminders, timeLeft: left, session: s.ID, starts: s.StartsAt.UnixNano(),
 		version: m.ScheduleVersion, accessible: s.Accessible, soon: soon, hasName: m.Recipient.Name != "",
 	}
 	if s.EndsAt != nil {

@@ -6,6 +6,7 @@ import (
 	"github.com/dinum/rappel/kind"
 	"github.com/dinum/rappel/templates"
 	"github.com/dinum/rappel/token"
+	"github.com/dinum/rappel/when"
 )
 
 func (c *Composer) data(m Message) templates.Data {
@@ -45,6 +46,11 @@ func (c *Composer) data(m Message) templates.Data {
 	d.EventsURL = c.cfg.PublicURL.String()
 	d.ConfirmValidity = c.cfg.ConfirmValidity
 	d.Reminders = c.cfg.Reminders
+	if m.Session.Reminders != "" {
+		if set, err := when.ParseReminders(m.Session.Reminders); err == nil {
+			d.Reminders = templates.RemindersOf(set)
+		}
+	}
 	_, d.Calendar = calendarFor(m.Kind, c.replyTo(m.Session) != nil)
 	if d.Calendar && m.Kind != kind.Cancellation {
 		d.AddToCalendar = c.calendarLinks(m.Session.ID)

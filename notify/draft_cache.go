@@ -11,7 +11,7 @@ type draftKey struct {
 	kind                                      kind.Message
 	sessionKind                               kind.Session
 	title, description, location, joinURL     string
-	pageURL, contact, zone                    string
+	pageURL, contact, zone, reminders         string
 	timeLeft                                  string
 	session, starts, ends, prevStart, prevEnd int64
 	version                                   int

@@ -28,14 +28,25 @@ var SampleRecipient = templates.Recipient{Name: "Camille Exemple", Email: "camil
 var ErrUnknownKind = errors.New("unknown message kind")
 
 // Kinds are the messages a session's people may get, in the order they
-// come: the confirmation request, the acknowledgement, the reminders as
-// configured, then the reschedule and cancellation notices.
-func (p *Previewer) Kinds() []kind.Message {
+// come: the confirmation request, the acknowledgement, the session's
+// reminders, the reschedule and cancellation notices, and the waiting
+// list's.
+func (p *Previewer) Kinds(s templates.SessionInput) []kind.Message {
 	out := []kind.Message{kind.Confirmation, kind.Confirmed}
-	for _, r := range p.Reminders {
+	for _, r := range p.reminders(s) {
 		out = append(out, r.Kind())
 	}
-	return append(out, kind.Reschedule, kind.Cancellation)
+	return append(out, kind.Reschedule, kind.Cancellation, kind.Waitlisted, kind.Offer)
+}
+
+// reminders is the session's own set, else the configured one.
+func (p *Previewer) reminders(s templates.SessionInput) []when.Reminder {
+	if s.Reminders != "" {
+		if set, err := when.ParseReminders(s.Reminders); err == nil {
+			return set
+		}
+	}
+	return p.Reminders
 }
 
 // Message is the message of kind k about s as it would be built when it
@@ -43,7 +54,7 @@ func (p *Previewer) Kinds() []kind.Message {
 func (p *Previewer) Message(s templates.SessionInput, version int, k kind.Message, to templates.Recipient) (Message, error) {
 	now := time.Now()
 	if !k.IsNotice() {
-		r, ok := when.ReminderForKind(when.KindOffsets(p.Reminders), k)
+		r, ok := when.ReminderForKind(when.KindOffsets(p.reminders(s)), k)
 		if !ok {
 			return Message{}, ErrUnknownKind
 		}
@@ -53,6 +64,11 @@ func (p *Previewer) Message(s templates.SessionInput, version int, k kind.Messag
 	switch k {
 	case kind.Confirmation:
 		m.ConfirmToken = "exemple"
+	case kind.Waitlisted:
+		m.WaitPosition = 3
+	case kind.Offer:
+		until := now.Add(12 * time.Hour)
+		m.OfferUntil = &until
 	case kind.Reschedule:
 		// The notice shows the time before the move: for a preview, the
 		// day before.

@@ -104,6 +104,9 @@ type Scheduler struct {
 	planWake  chan struct{}
 	claimWake chan struct{}
 	loginWake chan struct{}
+	// ownReminders caches the sessions' own reminder sets, parsed.
+	ownMu        sync.Mutex
+	ownReminders map[string][]when.Reminder
 }
 
 // New wires a scheduler; Run starts it.
@@ -290,7 +293,7 @@ func (s *Scheduler) planReminders(sessions []store.SessionSchedule) []store.Plan
 		if !sess.Open {
 			continue
 		}
-		for _, r := range s.cfg.Reminders {
+		for _, r := range s.remindersOf(sess.Reminders) {
 			out = append(out, store.PlannedReminder{
 				SessionID:       sess.ID,
 				ScheduleVersion: sess.ScheduleVersion,
@@ -347,4 +350,28 @@ func (s *Scheduler) expireOffers(ctx context.Context) {
 		s.logger.Info("Offers of freed places expired.", slog.Int("offers", n))
 		poke(s.claimWake)
 	}
+}
+
+// remindersOf is a session's reminders: its own set when it has one (a
+// set that no longer parses falls back to the configured one, and says
+// so), else REMINDERS.
+func (s *Scheduler) remindersOf(spec string) []when.Reminder {
+	if spec == "" {
+		return s.cfg.Reminders
+	}
+	s.ownMu.Lock()
+	defer s.ownMu.Unlock()
+	if set, ok := s.ownReminders[spec]; ok {
+		return set
+	}
+	set, err := when.ParseReminders(spec)
+	if err != nil {
+		s.logger.Error("A session's reminders do not parse; the configured ones apply.", slog.String("reminders", spec), slog.Any("error", err))
+		set = s.cfg.Reminders
+	}
+	if s.ownReminders == nil {
+		s.ownReminders = map[string][]when.Reminder{}
+	}
+	s.ownReminders[spec] = set
+	return set
 }

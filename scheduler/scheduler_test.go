@@ -491,3 +491,40 @@ func mustText(t *testing.T, m smtptest.Message) string {
 	}
 	return p.Parts["text/plain"]
 }
+
+// TestSessionReminders: a session's own reminders are planned in place of
+// the configured ones; changing them plans the new set, drops what was
+// still to come of the old one, and keeps what was sent (never sent again).
+func TestSessionReminders(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	start := time.Now().Add(time.Hour + 8*time.Second).Truncate(time.Second)
+	s, err := b.st.CreateSession(b.ctx, store.SessionParams{Kind: "webinaire", Title: "Un webinaire court",
+		StartsAt: start, Reminders: "1h,30m"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.subscribe(t, s.ID, "lea@example.gouv.fr")
+	b.startWorker(t, workerOpts{})
+	testkit.WaitFor(t, 30*time.Second, "H-1 sent", func() bool { return b.deliveries(t, s.ID)["h1 sent"] == 1 })
+	if got := b.deliveries(t, s.ID); got["reminder-30m pending"] != 1 || got["j1 pending"] != 0 {
+		t.Fatalf("planned with the session's set: %v", got)
+	}
+	set := "1h,15m"
+	if _, _, err := b.st.UpdateSession(b.ctx, s.ID, store.SessionChanges{Reminders: &set}); err != nil {
+		t.Fatal(err)
+	}
+	// The H-1 of the new set is the one already sent: skipped, whichever
+	// rule says it first (its time passed, or it was sent).
+	testkit.WaitFor(t, 15*time.Second, "re-planned", func() bool {
+		got := b.deliveries(t, s.ID)
+		return got["reminder-15m pending"] == 1 && got["reminder-30m skipped:rescheduled"] == 1 &&
+			got["h1 skipped:past_at_signup"]+got["h1 skipped:already_sent"] == 1
+	})
+	if got := b.deliveries(t, s.ID); got["h1 sent"] != 1 {
+		t.Errorf("what was sent: %v", got)
+	}
+	if n := len(b.smtp.Messages()); n != 1 {
+		t.Errorf("%d messages, want the H-1 only", n)
+	}
+}

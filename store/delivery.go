@@ -168,6 +168,8 @@ func (f *Fence) LoadClaimed(ctx context.Context, token string, ids []int64) ([]D
 			s.starts_at AS "session.starts_at",
 			s.ends_at AS "session.ends_at",
 			s.accessible AS "session.accessible",
+			s.capacity AS "session.capacity",
+			s.reminders AS "session.reminders",
 			s.status AS "session.status",
 			s.schedule_version AS "session.schedule_version",
 			s.schedule_changed_at AS "session.schedule_changed_at",

@@ -22,6 +22,8 @@ type SessionSchedule struct {
 	Open            bool      `db:"open"`
 	// Timezone is the session's own zone, "" for the configured one.
 	Timezone string `db:"timezone"`
+	// Reminders are the session's own, "" for the configured ones.
+	Reminders string `db:"reminders"`
 }
 
 // PlannedReminder is one reminder of one session at one schedule version,
@@ -63,7 +65,7 @@ func (s *Store) PlanDeliveriesPart(ctx context.Context, limit, part, parts int, 
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var sessions []SessionSchedule
 		err := tx.SelectContext(ctx, &sessions, `
-			SELECT id, starts_at, schedule_version, status = 'scheduled' AND starts_at > now() AS open, timezone
+			SELECT id, starts_at, schedule_version, status = 'scheduled' AND starts_at > now() AS open, timezone, reminders
 			FROM sessions
 			WHERE id IN (SELECT DISTINCT session_id FROM signups
 			             WHERE needs_plan AND session_id % $2 = $3 LIMIT $1)

@@ -42,7 +42,9 @@ type Session struct {
 	EndsAt     *time.Time `db:"ends_at"`
 	Accessible bool       `db:"accessible"`
 	// Capacity is the number of places; nil is no limit.
-	Capacity          *int      `db:"capacity"`
+	Capacity *int `db:"capacity"`
+	// Reminders are the session\'s own ("7d,1d,1h"); "" for REMINDERS.
+	Reminders         string    `db:"reminders"`
 	OrganiserID       *int64    `db:"organiser_id"`
 	AgendaSource      *string   `db:"agenda_source"`
 	AgendaKey         *string   `db:"agenda_key"`
@@ -68,6 +70,7 @@ const sessionColumns = `
 	ends_at,
 	accessible,
 	capacity,
+	reminders,
 	organiser_id,
 	agenda_source,
 	agenda_key,
@@ -83,7 +86,7 @@ func (s Session) TemplateInput() templates.SessionInput {
 	return templates.SessionInput{
 		ID: s.ID, Kind: s.Kind, Title: s.Title, Description: s.Description,
 		Location: s.Location, JoinURL: s.JoinURL, PageURL: s.PageURL, Contact: s.EffectiveContact(),
-		Zone: s.Timezone, StartsAt: s.StartsAt, EndsAt: s.EndsAt, Accessible: s.Accessible,
+		Zone: s.Timezone, StartsAt: s.StartsAt, EndsAt: s.EndsAt, Accessible: s.Accessible, Reminders: s.Reminders,
 	}
 }
 
@@ -117,7 +120,9 @@ type SessionParams struct {
 	Accessible bool
 	// OrganiserID is the organiser the session belongs to, if any.
 	// Capacity is the number of places; nil is no limit.
-	Capacity    *int
+	Capacity *int
+	// Reminders are the session's own ("7d,1d,1h"); "" for REMINDERS.
+	Reminders   string
 	OrganiserID *int64
 	// Agenda is the programme the session was imported from, if any.
 	Agenda *AgendaRef
@@ -137,11 +142,11 @@ func (s *Store) CreateSession(ctx context.Context, p SessionParams) (Session, er
 	var out Session
 	err := s.db.GetContext(ctx, &out, `
 		INSERT INTO sessions (kind, title, description, location, join_url, page_url, contact, timezone,
-		                      starts_at, ends_at, accessible, organiser_id, agenda_source, agenda_key, capacity)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+		                      starts_at, ends_at, accessible, organiser_id, agenda_source, agenda_key, capacity, reminders)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
 		RETURNING`+sessionColumns,
 		p.Kind, p.Title, p.Description, p.Location, p.JoinURL, p.PageURL, p.Contact, p.Timezone,
-		p.StartsAt, p.EndsAt, p.Accessible, p.OrganiserID, agendaSource(p.Agenda), agendaKey(p.Agenda), p.Capacity)
+		p.StartsAt, p.EndsAt, p.Accessible, p.OrganiserID, agendaSource(p.Agenda), agendaKey(p.Agenda), p.Capacity, p.Reminders)
 	if err != nil {
 		return Session{}, fmt.Errorf("create session: %w", interpretError(err))
 	}
@@ -199,6 +204,9 @@ type SessionChanges struct {
 	Accessible  *bool
 	// Capacity changes the number of places; 0 removes the limit.
 	Capacity *int
+	// Reminders changes the session's own reminders; "" goes back to
+	// REMINDERS.
+	Reminders *string
 }
 
 // UpdateSession applies changes under the session's fence. Moving the start
@@ -219,7 +227,7 @@ func (s *Store) UpdateSession(ctx context.Context, id int64, c SessionChanges) (
 		next := c.apply(cur)
 		p := next.params()
 		p.Normalize()
-		next.Title, next.Location, next.Description, next.Contact = p.Title, p.Location, p.Description, p.Contact
+		next.Title, next.Location, next.Description, next.Contact, next.Reminders = p.Title, p.Location, p.Description, p.Contact, p.Reminders
 		if err := p.Validate(); err != nil {
 			return err
 		}
@@ -227,7 +235,9 @@ func (s *Store) UpdateSession(ctx context.Context, id int64, c SessionChanges) (
 		// Another zone moves the reminders counted in days (the same
 		// wall-clock time there), not the session: a new schedule, no
 		// notice.
-		replan := moved || next.Timezone != cur.Timezone
+		// Other reminders too: what was sent stays sent (the planner
+		// skips a reminder already sent for the same instant).
+		replan := moved || next.Timezone != cur.Timezone || next.Reminders != cur.Reminders
 		out, err = saveSession(ctx, tx, next, replan)
 		if err != nil {
 			return err
@@ -269,6 +279,7 @@ func (c SessionChanges) apply(cur Session) Session {
 	set(&next.PageURL, c.PageURL)
 	set(&next.Contact, c.Contact)
 	set(&next.Timezone, c.Timezone)
+	set(&next.Reminders, c.Reminders)
 	if c.StartsAt != nil {
 		next.StartsAt = *c.StartsAt
 		// A session moved keeps its length unless a new end is given.
@@ -297,7 +308,7 @@ func (cur Session) params() SessionParams {
 		Kind: cur.Kind, Title: cur.Title, Description: cur.Description,
 		Location: cur.Location, JoinURL: cur.JoinURL, PageURL: cur.PageURL, Contact: cur.Contact,
 		Timezone: cur.Timezone, StartsAt: cur.StartsAt, EndsAt: cur.EndsAt, Accessible: cur.Accessible,
-		Capacity: cur.Capacity,
+		Capacity: cur.Capacity, Reminders: cur.Reminders,
 	}
 }
 
@@ -317,13 +328,14 @@ func saveSession(ctx context.Context, tx *sqlx.Tx, next Session, moved bool) (Se
 			contact = $12,
 			timezone = $13,
 			capacity = $14,
+			reminders = $15,
 			schedule_version = schedule_version + CASE WHEN $9 THEN 1 ELSE 0 END,
 			schedule_changed_at = CASE WHEN $9 THEN now() ELSE schedule_changed_at END,
 			updated_at = now()
 		WHERE id = $1
 		RETURNING`+sessionColumns,
 		next.ID, next.Kind, next.Title, next.Description, next.Location, next.JoinURL,
-		next.StartsAt, next.EndsAt, moved, next.Accessible, next.PageURL, next.Contact, next.Timezone, next.Capacity)
+		next.StartsAt, next.EndsAt, moved, next.Accessible, next.PageURL, next.Contact, next.Timezone, next.Capacity, next.Reminders)
 	if err != nil {
 		return Session{}, interpretError(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/dinum/rappel/kind"
+	"github.com/dinum/rappel/when"
 )
 
 // FieldError says which input is wrong and why, in French, for the person
@@ -70,6 +71,11 @@ func (p SessionParams) Problems() []*FieldError {
 	add(checkContact(p.Contact))
 	add(checkTimezone(p.Timezone))
 	add(checkDates(p.StartsAt, p.EndsAt))
+	if p.Reminders != "" {
+		if _, err := when.ParseReminders(p.Reminders); err != nil {
+			add(invalid("reminders", "rappels invalides « %s » : %v (exemple : 7d,1d,1h ; vide : ceux du service)", p.Reminders, err))
+		}
+	}
 	if p.Capacity != nil && (*p.Capacity < 1 || *p.Capacity > 100000) {
 		add(invalid("capacity", "nombre de places invalide (%d) : de 1 à 100 000, ou aucun pour ne pas limiter", *p.Capacity))
 	}
@@ -96,6 +102,7 @@ func checkDates(start time.Time, end *time.Time) error {
 // only. What is left of control characters is then refused by Validate.
 func (p *SessionParams) Normalize() {
 	p.Title, p.Location, p.Description = OneLine(p.Title), OneLine(p.Location), Paragraphs(p.Description)
+	p.Reminders = strings.Join(strings.Fields(strings.ReplaceAll(p.Reminders, ",", " ")), ",")
 	if c, err := NormalizeContact(p.Contact); err == nil {
 		p.Contact = c
 	}

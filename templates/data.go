@@ -144,6 +144,9 @@ type SessionInput struct {
 	StartsAt   time.Time
 	EndsAt     *time.Time
 	Accessible bool
+	// Reminders is the session's own reminder set ("7d,1d,1h"), "" for
+	// the configured one: what a message says the person will get.
+	Reminders string
 }
 
 // NewSession writes a session's times and kind in French, in its own zone

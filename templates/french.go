@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/dinum/rappel/when"
 )
 
 // Non-breaking spaces, as French typography wants them: a no-break space
@@ -247,6 +249,16 @@ func Schedule(when []string) string {
 
 // RemindersPhrase is what a sign-up brings: « un rappel la veille », « des
 // rappels la veille, puis une heure avant »; "" without reminders.
+// RemindersOf is what a set of reminders brings, in words: « des rappels
+// la veille, puis une heure avant ».
+func RemindersOf(set []when.Reminder) string {
+	words := make([]string, len(set))
+	for i, r := range set {
+		words[i] = Before(r.Days, r.Duration)
+	}
+	return RemindersPhrase(words)
+}
+
 func RemindersPhrase(when []string) string {
 	switch len(when) {
 	case 0:

@@ -28,6 +28,7 @@ type sessionJSON struct {
 	EndsAt          *time.Time   `json:"ends_at"`
 	Accessible      bool         `json:"accessible"`
 	Capacity        *int         `json:"capacity"`
+	Reminders       string       `json:"reminders"`
 	Status          string       `json:"status"`
 	ScheduleVersion int          `json:"schedule_version"`
 }
@@ -36,7 +37,7 @@ func toJSON(s store.Session) sessionJSON {
 	return sessionJSON{
 		ID: s.ID, Kind: s.Kind, Title: s.Title, Description: s.Description, Location: s.Location, JoinURL: s.JoinURL, URL: s.JoinURL,
 		PageURL: s.PageURL, Contact: s.Contact, Timezone: s.Timezone,
-		StartsAt: s.StartsAt, EndsAt: s.EndsAt, Accessible: s.Accessible, Capacity: s.Capacity, Status: s.Status, ScheduleVersion: s.ScheduleVersion,
+		StartsAt: s.StartsAt, EndsAt: s.EndsAt, Accessible: s.Accessible, Capacity: s.Capacity, Reminders: s.Reminders, Status: s.Status, ScheduleVersion: s.ScheduleVersion,
 	}
 }
 
@@ -58,6 +59,8 @@ type sessionInput struct {
 	Accessible  *bool         `json:"accessible"`
 	// Capacity is a number of places; 0 removes the limit.
 	Capacity *int `json:"capacity"`
+	// Reminders is the session's own set ("7d,1d,1h"); "" for REMINDERS.
+	Reminders *string `json:"reminders"`
 }
 
 // changes reads the input, or answers 422 naming the field.
@@ -75,7 +78,7 @@ func (s *Server) changes(w http.ResponseWriter, in sessionInput) (store.SessionC
 func readChanges(in sessionInput, loc *time.Location) (store.SessionChanges, *store.FieldError) {
 	c := store.SessionChanges{Kind: in.Kind, Title: in.Title, Description: in.Description,
 		Location: in.Location, JoinURL: cmp.Or(in.JoinURL, in.URL), PageURL: in.PageURL, Contact: in.Contact,
-		Timezone: in.Timezone, Accessible: in.Accessible, Capacity: in.Capacity}
+		Timezone: in.Timezone, Accessible: in.Accessible, Capacity: in.Capacity, Reminders: in.Reminders}
 	for _, f := range []struct {
 		name string
 		raw  *string
@@ -90,7 +93,7 @@ func readChanges(in sessionInput, loc *time.Location) (store.SessionChanges, *st
 		}
 		*f.dst = &t
 	}
-	for _, p := range []*string{c.Title, c.Description, c.Location, c.JoinURL, c.PageURL, c.Contact, c.Timezone} {
+	for _, p := range []*string{c.Title, c.Description, c.Location, c.JoinURL, c.PageURL, c.Contact, c.Timezone, c.Reminders} {
 		if p != nil {
 			*p = strings.TrimSpace(*p)
 		}
@@ -187,7 +190,7 @@ func newSessionParams(c store.SessionChanges, organiserID int64, partial bool) s
 		Kind: *c.Kind, Title: *c.Title, StartsAt: start, EndsAt: c.EndsAt,
 		Description: deref(c.Description), Location: deref(c.Location), JoinURL: deref(c.JoinURL),
 		PageURL: deref(c.PageURL), Contact: deref(c.Contact), Timezone: deref(c.Timezone),
-		Accessible: c.Accessible != nil && *c.Accessible, OrganiserID: &organiserID, Capacity: positive(c.Capacity),
+		Accessible: c.Accessible != nil && *c.Accessible, OrganiserID: &organiserID, Capacity: positive(c.Capacity), Reminders: deref(c.Reminders),
 	}
 }
 

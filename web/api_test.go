@@ -225,4 +225,10 @@ func TestAPISignupsAndCapacity(t *testing.T) {
 	if r := b.callJSON(t, tok, "PATCH", "/api/sessions/"+id, `{"capacity": -3}`); r.code != 422 || r.json["field"] != "capacity" {
 		t.Errorf("bad capacity: %d %s", r.code, r.body)
 	}
+	if r := b.callJSON(t, tok, "PATCH", "/api/sessions/"+id, `{"reminders": "7d, 1d ,1h"}`); r.code != 200 || r.json["reminders"] != "7d,1d,1h" {
+		t.Errorf("reminders: %d %s", r.code, r.body)
+	}
+	if r := b.callJSON(t, tok, "PATCH", "/api/sessions/"+id, `{"reminders": "demain"}`); r.code != 422 || r.json["field"] != "reminders" {
+		t.Errorf("bad reminders: %d %s", r.code, r.body)
+	}
 }

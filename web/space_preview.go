@@ -43,7 +43,7 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request, o store.Session
 	}
 	d := previewData{Session: s.overviewView(o), Kind: string(k), Label: templates.MessageLabel(k)}
 	d.Heading = capitalize(d.Label)
-	for _, c := range s.cfg.Preview.Kinds() {
+	for _, c := range s.cfg.Preview.Kinds(o.TemplateInput()) {
 		d.Messages = append(d.Messages, previewChoice{Kind: string(c), Label: templates.MessageLabel(c), Current: c == k})
 	}
 	d.Subject, d.Text = msg.Subject(), msg.Parts["text/plain"]
@@ -78,7 +78,7 @@ func (s *Server) previewMessage(w http.ResponseWriter, r *http.Request, o store.
 	k := kind.Message(r.URL.Query().Get("message"))
 	if k == "" {
 		k = kind.J1
-		if ks := s.cfg.Preview.Kinds(); len(ks) > 2 {
+		if ks := s.cfg.Preview.Kinds(o.TemplateInput()); len(ks) > 2 {
 			k = ks[2]
 		}
 	}
@@ -101,7 +101,7 @@ func (s *Server) previewMessage(w http.ResponseWriter, r *http.Request, o store.
 // sendTest asks a worker to send the message to the member's address.
 func (s *Server) sendTest(w http.ResponseWriter, r *http.Request, o store.SessionOverview) {
 	k := kind.Message(r.PostFormValue("message"))
-	if s.cfg.Preview == nil || !contains(s.cfg.Preview.Kinds(), k) {
+	if s.cfg.Preview == nil || !contains(s.cfg.Preview.Kinds(o.TemplateInput()), k) {
 		s.spaceNotFound(w, r)
 		return
 	}

@@ -110,7 +110,7 @@ func (s *Server) sessionOverview(w http.ResponseWriter, r *http.Request, o store
 
 // sessionFields are the fields of the session form, in its order.
 var sessionFields = []string{"kind", "title", "description", "starts_at", "ends_at", "timezone", "location",
-	"accessible", "capacity", "join_url", "page_url", "contact"}
+	"accessible", "capacity", "join_url", "page_url", "contact", "reminders"}
 
 // formData is what the session form needs besides its values.
 type formData struct {
@@ -156,6 +156,7 @@ func (s *Server) sessionValues(sess store.Session) map[string]string {
 		"kind": string(sess.Kind), "title": sess.Title, "description": sess.Description,
 		"starts_at": sess.StartsAt.In(loc).Format("2006-01-02T15:04"), "timezone": sess.Timezone,
 		"location": sess.Location, "join_url": sess.JoinURL, "page_url": sess.PageURL, "contact": sess.Contact,
+		"reminders": sess.Reminders,
 	}
 	if sess.EndsAt != nil {
 		v["ends_at"] = sess.EndsAt.In(loc).Format("2006-01-02T15:04")
@@ -182,7 +183,7 @@ func (s *Server) formChanges(r *http.Request, organiserID int64) (map[string]str
 	accessible := values["accessible"] != ""
 	in := sessionInput{Kind: &k, Title: str("title"), Description: str("description"), Location: str("location"),
 		JoinURL: str("join_url"), PageURL: str("page_url"), Contact: str("contact"), Timezone: str("timezone"),
-		Accessible: &accessible}
+		Accessible: &accessible, Reminders: str("reminders")}
 	c, _ := readChanges(in, s.cfg.Location)
 	loc := when.Zone(strings.TrimSpace(values["timezone"]), s.cfg.Location)
 	var problems []*store.FieldError

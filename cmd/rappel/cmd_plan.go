@@ -144,7 +144,7 @@ func (p planner) signup(g store.Signup) {
 			lines = append(lines, p.recorded(r))
 		}
 	}
-	for _, rem := range p.a.cfg.Reminders {
+	for _, rem := range sessionReminders(p.a, p.s) {
 		due := rem.DueAt(p.s.StartsAt, sessionZone(p.a, p.s))
 		if !p.win.contains(due) {
 			continue
@@ -184,7 +184,7 @@ func (p planner) situation(g store.Signup, rem when.Reminder, due time.Time, pla
 	if g.ConfirmedAt != nil {
 		s.ConfirmedAt = *g.ConfirmedAt
 	}
-	for _, other := range p.a.cfg.Reminders {
+	for _, other := range sessionReminders(p.a, p.s) {
 		if other.Kind() != rem.Kind() {
 			s.OtherDues = append(s.OtherDues, other.DueAt(p.s.StartsAt, sessionZone(p.a, p.s)))
 		}
@@ -229,4 +229,14 @@ func (p planner) recorded(r store.DeliveryReport) string {
 		return fmt.Sprintf("%s : en attente d'une nouvelle tentative (%d échouée(s) : %s)", label, r.Attempts, deref(r.LastError))
 	}
 	return fmt.Sprintf("%s : sera envoyé le %s", label, p.at(r.DueAt))
+}
+
+// sessionReminders is the session's own reminder set, else REMINDERS.
+func sessionReminders(a *app, s store.Session) []when.Reminder {
+	if s.Reminders != "" {
+		if set, err := when.ParseReminders(s.Reminders); err == nil {
+			return set
+		}
+	}
+	return a.cfg.Reminders
 }

@@ -16,7 +16,7 @@ import (
 )
 
 var sessionFields = flagSpec{
-	values: []string{"kind", "title", "start", "end", "location", "join-url", "url", "page-url", "contact", "timezone", "description", "capacity"},
+	values: []string{"kind", "title", "start", "end", "location", "join-url", "url", "page-url", "contact", "timezone", "description", "capacity", "reminders"},
 	bools:  []string{"accessible", "not-accessible"},
 }
 
@@ -40,7 +40,7 @@ func cmdSessionAdd(ctx context.Context, a *app, args []string) error {
 		Kind: *ch.Kind, Title: *ch.Title, StartsAt: *ch.StartsAt, EndsAt: ch.EndsAt,
 		Description: deref(ch.Description), Location: deref(ch.Location), JoinURL: deref(ch.JoinURL),
 		PageURL: deref(ch.PageURL), Contact: deref(ch.Contact), Timezone: deref(ch.Timezone),
-		Accessible: ch.Accessible != nil && *ch.Accessible, Capacity: capacityOf(ch.Capacity),
+		Accessible: ch.Accessible != nil && *ch.Accessible, Capacity: capacityOf(ch.Capacity), Reminders: deref(ch.Reminders),
 	})
 	if err != nil {
 		return err
@@ -79,6 +79,7 @@ func sessionChanges(p parsedArgs, loc *time.Location) (store.SessionChanges, err
 	}
 	c.Title, c.Location, c.Description = text("title"), text("location"), text("description")
 	c.JoinURL, c.PageURL, c.Contact, c.Timezone = text("join-url"), text("page-url"), text("contact"), text("timezone")
+	c.Reminders = text("reminders")
 	if c.JoinURL == nil {
 		c.JoinURL = text("url") // --join-url's former name
 	}
@@ -229,6 +230,9 @@ func printSession(a *app, s store.Session, signups []store.Signup) error {
 		fmt.Fprintf(w, "Contact : %s (MAIL_REPLY_TO)\n", a.cfg.MailReplyTo.String())
 	default:
 		fmt.Fprintln(w, "Contact : aucun (les messages ne nomment personne)")
+	}
+	if s.Reminders != "" {
+		fmt.Fprintf(w, "Rappels : %s (ceux de la session)\n", s.Reminders)
 	}
 	fmt.Fprintf(w, "Statut : %s\n", status)
 	fmt.Fprintf(w, "Inscriptions : %d confirmée(s), %d en attente, %d désinscrite(s)",
