@@ -41,7 +41,11 @@ type Config struct {
 	HTTPAddr          string
 	Location          *time.Location
 	Reminders         []when.Reminder
-	SecretKeys        [][]byte
+	// RemindersWorkingDays moves the reminders counted in days off the
+	// days nobody works, by RemindersCalendar's public holidays.
+	RemindersWorkingDays bool
+	RemindersCalendar    string
+	SecretKeys           [][]byte
 
 	ClaimBatch    int
 	Lease         time.Duration
@@ -259,4 +263,14 @@ func Options() []Option {
 		out = append(out, Option{Name: o.name, Default: o.def, Doc: o.doc, Secret: o.secret})
 	}
 	return out
+}
+
+// WorkingDays is the calendar the reminders counted in days keep to, or nil
+// when they go out whatever the day (REMINDERS_WORKING_DAYS).
+func (c *Config) WorkingDays() *when.WorkingDays {
+	if !c.RemindersWorkingDays {
+		return nil
+	}
+	w, _ := when.NewWorkingDays(c.RemindersCalendar) // checked when parsed
+	return w
 }

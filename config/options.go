@@ -111,6 +111,16 @@ var options = []option{
 		parse: func(c *Config, v string) (err error) { c.Reminders, err = when.ParseReminders(v); return err }},
 	{name: "REMINDERS_MAX_LATE", doc: "retard maximal par rappel, par exemple 1d=6h,1h=15m (par défaut le quart du délai, 6 h au plus)",
 		parse: func(*Config, string) error { return nil }}, // read after REMINDERS, in Parse
+	{name: "REMINDERS_WORKING_DAYS", def: "false", doc: "true : un rappel compté en jours qui tomberait un samedi, un dimanche ou un jour férié part le dernier jour ouvré avant, à la même heure",
+		parse: func(c *Config, v string) (err error) { c.RemindersWorkingDays, err = parseBool(v); return err }},
+	{name: "REMINDERS_CALENDAR", def: when.CalendarFrance, doc: "jours fériés de REMINDERS_WORKING_DAYS : france, ou alsace-moselle (avec le Vendredi saint et le 26 décembre)",
+		parse: func(c *Config, v string) error {
+			if _, err := when.NewWorkingDays(v); err != nil {
+				return err
+			}
+			c.RemindersCalendar = v
+			return nil
+		}},
 	{name: "SECRET_KEYS", secret: true, doc: "clés de signature des liens, tirées au hasard (openssl rand -base64 32), séparées par des virgules ; la première signe",
 		parse: parseKeys},
 	{name: "CLAIM_BATCH", def: "5000", doc: "envois réservés à la fois, au plus (la taille suit le débit)",

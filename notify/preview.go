@@ -19,6 +19,9 @@ type Previewer struct {
 	Reminders []when.Reminder
 	// Location is the zone of sessions that name none.
 	Location *time.Location
+	// WorkingDays, when set, moves the reminders counted in days off the
+	// days nobody works, as the scheduler does.
+	WorkingDays *when.WorkingDays
 }
 
 // SampleRecipient is whom a preview is addressed to.
@@ -58,7 +61,7 @@ func (p *Previewer) Message(s templates.SessionInput, version int, k kind.Messag
 		if !ok {
 			return Message{}, ErrUnknownKind
 		}
-		now = r.DueAt(s.StartsAt, when.Zone(s.Zone, p.Location))
+		now = p.WorkingDays.DueAt(r, s.StartsAt, when.Zone(s.Zone, p.Location))
 	}
 	m := Message{Kind: k, Recipient: to, Now: now, ScheduleVersion: version, Session: s, TestID: testID()}
 	switch k {

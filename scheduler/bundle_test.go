@@ -51,6 +51,8 @@ type workerOpts struct {
 	Retry     scheduler.RetryPolicy
 	Lease     time.Duration
 	ChunkSize int
+	// WorkingDays keeps the reminders counted in days to working days.
+	WorkingDays *when.WorkingDays
 }
 
 // startWorker runs a scheduler, with its own pool and LISTEN connection as
@@ -84,7 +86,7 @@ func (b *testBundle) startWorker(t *testing.T, o workerOpts) (stop func() time.D
 		t.Fatal(err)
 	}
 	s := scheduler.New(scheduler.Config{
-		Reminders: reminders, Location: b.loc, Concurrency: 4, ClaimBatch: 50,
+		Reminders: reminders, Location: b.loc, Concurrency: 4, ClaimBatch: 50, WorkingDays: o.WorkingDays,
 		ChunkSize: cmp.Or(o.ChunkSize, 20), Lease: o.Lease, Retry: o.Retry,
 	}, st, notifytest.Composer(t, b.loc), sender, logger)
 	done := make(chan error, 1)

@@ -25,6 +25,9 @@ type Config struct {
 	Reminders []when.Reminder
 	// Location is the zone of the "same wall-clock time" of day offsets.
 	Location *time.Location
+	// WorkingDays, when set, moves the reminders counted in days off the
+	// days nobody works.
+	WorkingDays *when.WorkingDays
 	// Concurrency is how many messages are sent at once (SMTP_CONNECTIONS);
 	// default 4.
 	Concurrency int
@@ -298,7 +301,7 @@ func (s *Scheduler) planReminders(sessions []store.SessionSchedule) []store.Plan
 				SessionID:       sess.ID,
 				ScheduleVersion: sess.ScheduleVersion,
 				Kind:            r.Kind(),
-				DueAt:           r.DueAt(sess.StartsAt, s.zone(sess.Timezone)),
+				DueAt:           s.cfg.WorkingDays.DueAt(r, sess.StartsAt, s.zone(sess.Timezone)),
 				Offset:          r.Nominal(),
 			})
 		}

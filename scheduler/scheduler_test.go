@@ -7,6 +7,9 @@ import (
 	"time"
 
 	"github.com/dinum/rappel/internal/testkit"
+	"github.com/dinum/rappel/notify"
+	"github.com/dinum/rappel/notify/mailview"
+	"github.com/dinum/rappel/notify/notifytest"
 	"github.com/dinum/rappel/notify/smtptest"
 	"github.com/dinum/rappel/store"
 	"github.com/dinum/rappel/token"
@@ -526,5 +529,40 @@ func TestSessionReminders(t *testing.T) {
 	}
 	if n := len(b.smtp.Messages()); n != 1 {
 		t.Errorf("%d messages, want the H-1 only", n)
+	}
+}
+
+// TestWorkingDaysPlanning: with REMINDERS_WORKING_DAYS, a Monday session's
+// J-1 is planned the Friday before at the same time, and its words, built
+// then, say « lundi », not « demain ».
+func TestWorkingDaysPlanning(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	monday := time.Date(2031, time.March, 17, 18, 0, 0, 0, b.loc)
+	s := b.session(t, monday)
+	b.subscribe(t, s.ID, "lea@example.gouv.fr")
+	days, err := when.NewWorkingDays(when.CalendarFrance)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.startWorker(t, workerOpts{WorkingDays: days})
+	testkit.WaitFor(t, 15*time.Second, "planned", func() bool { return b.deliveries(t, s.ID)["j1 pending"] == 1 })
+	rows, err := b.st.SessionDeliveries(b.ctx, s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.Kind == "j1" && !r.DueAt.Equal(time.Date(2031, time.March, 14, 18, 0, 0, 0, b.loc)) {
+			t.Errorf("J-1 due %s, want Friday 14 March at 18 h", r.DueAt.In(b.loc))
+		}
+	}
+	p := &notify.Previewer{Composer: notifytest.Composer(t, b.loc), Reminders: []when.Reminder{{Days: 1}}, Location: b.loc, WorkingDays: days}
+	e, err := p.Build(s.TemplateInput(), s.ScheduleVersion, "j1", notify.SampleRecipient)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, _ := mailview.Read(e.Data)
+	if subject := msg.Subject(); !strings.Contains(subject, "le lundi 17 mars à 18\u00a0h") || strings.Contains(msg.Parts["text/plain"], "demain") {
+		t.Errorf("the Friday's J-1 says: %s\n%s", subject, msg.Parts["text/plain"])
 	}
 }

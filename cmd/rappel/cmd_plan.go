@@ -145,7 +145,7 @@ func (p planner) signup(g store.Signup) {
 		}
 	}
 	for _, rem := range sessionReminders(p.a, p.s) {
-		due := rem.DueAt(p.s.StartsAt, sessionZone(p.a, p.s))
+		due := p.a.cfg.WorkingDays().DueAt(rem, p.s.StartsAt, sessionZone(p.a, p.s))
 		if !p.win.contains(due) {
 			continue
 		}
@@ -186,7 +186,7 @@ func (p planner) situation(g store.Signup, rem when.Reminder, due time.Time, pla
 	}
 	for _, other := range sessionReminders(p.a, p.s) {
 		if other.Kind() != rem.Kind() {
-			s.OtherDues = append(s.OtherDues, other.DueAt(p.s.StartsAt, sessionZone(p.a, p.s)))
+			s.OtherDues = append(s.OtherDues, p.a.cfg.WorkingDays().DueAt(other, p.s.StartsAt, sessionZone(p.a, p.s)))
 		}
 	}
 	for v := 1; v < p.s.ScheduleVersion; v++ {

@@ -45,7 +45,8 @@ func messageOptions(ctx context.Context, a *app, p parsedArgs, recipient *templa
 
 // previewer builds the messages of a session as they will leave.
 func (a *app) previewer(parts mailParts) *notify.Previewer {
-	return &notify.Previewer{Composer: parts.composer, Reminders: a.cfg.Reminders, Location: a.cfg.Location}
+	return &notify.Previewer{Composer: parts.composer, Reminders: a.cfg.Reminders, Location: a.cfg.Location,
+		WorkingDays: a.cfg.WorkingDays()}
 }
 
 func cmdPreview(ctx context.Context, a *app, args []string) error {

@@ -99,6 +99,7 @@ func startWorker(ctx context.Context, g *errgroup.Group, a *app, composer *notif
 	sched := scheduler.New(scheduler.Config{
 		Reminders:   a.cfg.Reminders,
 		Location:    a.cfg.Location,
+		WorkingDays: a.cfg.WorkingDays(),
 		Concurrency: a.cfg.SMTPConnections,
 		ClaimBatch:  a.cfg.ClaimBatch,
 		Lease:       a.cfg.Lease,
