@@ -625,3 +625,22 @@ func get200(t *testing.T, u string) string {
 	}
 	return body
 }
+
+// TestLeaveTheWaitingList: the cancel link of a person waiting says what
+// it does: leave the waiting list.
+func TestLeaveTheWaitingList(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	one := 1
+	s, err := b.st.CreateSession(context.Background(), store.SessionParams{Kind: "atelier", Title: "Une chaise",
+		StartsAt: time.Now().Add(72 * time.Hour), Capacity: &one})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.st.Subscribe(context.Background(), store.SubscribeParams{SessionID: s.ID, Email: "un@example.gouv.fr", Source: "cli"})
+	g, _, _ := b.st.Subscribe(context.Background(), store.SubscribeParams{SessionID: s.ID, Email: "deux@example.gouv.fr", Source: "cli"})
+	link := b.srv.URL + "/annulation/" + b.signer.Sign(token.Unsubscribe, g.ID)
+	if body := get200(t, link); !strings.Contains(body, "Quitter la liste d’attente") {
+		t.Errorf("cancel page of a person waiting:\n%s", body)
+	}
+}

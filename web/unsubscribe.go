@@ -33,6 +33,8 @@ func (s *Server) unsubscribePage(scope string) http.HandlerFunc {
 		page := templates.Page{Title: "Annuler votre inscription", Session: sess, Action: r.URL.Path, Choice: scope == scopeChoice}
 		if scope == scopeAll {
 			page.Title, page.All = "Ne plus recevoir aucun message de rappel", true
+		} else if signup.Status == store.SignupWaitlisted || signup.Status == store.SignupOffered {
+			page.Title, page.Position = "Quitter la liste d’attente", 1
 		} else if signup.Status == store.SignupUnsubscribed {
 			s.render(w, http.StatusOK, "unsubscribed", templates.Page{Title: "Inscription annulée", Session: sess})
 			return
