@@ -125,7 +125,7 @@ var options = []option{
 		parse: parseKeys},
 	{name: "CLAIM_BATCH", def: "5000", doc: "envois réservés à la fois, au plus (la taille suit le débit)",
 		parse: func(c *Config, v string) (err error) { c.ClaimBatch, err = parseInt(v, 1, 100000); return err }},
-	{name: "LEASE_DURATION", def: "5m", doc: "durée de réservation d'un envoi avant qu'une autre instance le reprenne",
+	{name: "LEASE_DURATION", def: "30s", doc: "durée de réservation d'un envoi avant qu'une autre instance le reprenne (renouvelée tant que l'instance vit)",
 		parse: func(c *Config, v string) (err error) {
 			c.Lease, err = parseDuration(v, 10*time.Second, time.Hour)
 			return err

@@ -42,7 +42,9 @@ type Config struct {
 	// message does not hold up the others; default 2.
 	ChunkWorkers int
 	// Lease protects claimed deliveries from other replicas; it is renewed
-	// while they are in flight. Default 5 min.
+	// every third of itself while they are in flight, so that a replica
+	// alive keeps its work and a dead one's is taken over within a lease.
+	// Default 30 s.
 	Lease time.Duration
 	// Sweep is the period of the safety sweep that plans and re-arms even
 	// if a notification was missed; default 1 min.
@@ -72,7 +74,7 @@ func (c *Config) setDefaults() {
 	c.ClaimBatch = cmp.Or(c.ClaimBatch, 5000)
 	c.ChunkSize = cmp.Or(c.ChunkSize, 1000)
 	c.ChunkWorkers = cmp.Or(c.ChunkWorkers, 2)
-	c.Lease = cmp.Or(c.Lease, 5*time.Minute)
+	c.Lease = cmp.Or(c.Lease, 30*time.Second)
 	c.Sweep = cmp.Or(c.Sweep, time.Minute)
 	c.StopGrace = cmp.Or(c.StopGrace, 5*time.Second)
 	c.ConfirmTTL = cmp.Or(c.ConfirmTTL, 48*time.Hour)

@@ -222,3 +222,33 @@ func TestSIGTERMDuringBatch(t *testing.T) {
 	}
 	t.Logf("SIGTERM after %d of %d: exit 0 in %s, the next process sent the rest, 0 duplicates", sentByFirst, total, took.Round(time.Millisecond))
 }
+
+// TestCrashedWorkerTakenOverWithinTheDefaultLease: with the default lease
+// (30 s, renewed by live replicas), the work a SIGKILLed replica had
+// claimed is sent by the other within the lease, not minutes later.
+func TestCrashedWorkerTakenOverWithinTheDefaultLease(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	srv := smtptest.Start(t, smtptest.Options{Delay: 20 * time.Millisecond})
+	const total = 600
+	signUpMany(t, b, total, 6*time.Second)
+	env := workerEnv(b, srv)
+	killed := startProcess(t, append(env, "SMTP_HELO=killed"), "run", "--only", "worker")
+	testkit.WaitFor(t, 30*time.Second, "sending", func() bool { return len(srv.Messages()) >= 50 })
+	// The other replica starts now: the killed one had claimed the batch.
+	other := startProcess(t, append(env, "SMTP_HELO=other"), "run", "--only", "worker")
+	if err := killed.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	killedAt := time.Now()
+	testkit.WaitFor(t, 75*time.Second, "delivered to everyone", func() bool { return len(uniqueRecipients(srv.Messages())) >= total })
+	took := time.Since(killedAt)
+	if err, _ := other.stop(t); err != nil {
+		t.Errorf("worker exit: %v", err)
+	}
+	// 30 s of lease, and a loaded machine's margin for the rest.
+	if took > 45*time.Second {
+		t.Errorf("the crashed worker's work was taken over in %s, want within the 30 s lease", took.Round(time.Second))
+	}
+	t.Logf("SIGKILL with the default lease: everyone reached %s after the kill", took.Round(100*time.Millisecond))
+}
