@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -19,11 +17,8 @@ import (
 // second gets the offer and takes the place. axe-core audits every page.
 func TestBrowserWaitingList(t *testing.T) {
 	t.Parallel()
-	chromium, axePath := browserTools(t)
-	script, err := os.ReadFile(axePath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	br := newChrome(t)
+	ctx, a, do, waitHeading := br.ctx, br.a, br.do, br.headingStarts
 	b := setup(t)
 	srv := smtptest.Start(t, smtptest.Options{})
 	addr := freeAddr(t)
@@ -35,31 +30,6 @@ func TestBrowserWaitingList(t *testing.T) {
 	startProcess(t, b.env, "run")
 	waitHTTP(t, base+"/readyz", 200)
 
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-dev-shm-usage", true),
-	)...)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(alloc)
-	defer cancel()
-	a := &auditor{t: t, script: string(script), rules: map[string]bool{}}
-	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-	}
-	waitHeading := func(step, want string) {
-		t.Helper()
-		var h string
-		for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-			got, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h1")))
-			if h = strings.TrimSpace(got); err == nil && strings.HasPrefix(h, want) {
-				return
-			}
-		}
-		t.Fatalf("%s: the page says %q, want %q", step, h, want)
-	}
 	mailTo := func(kind, to string) smtptest.Parsed {
 		t.Helper()
 		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
@@ -108,5 +78,5 @@ func TestBrowserWaitingList(t *testing.T) {
 	if out := b.ok(t, "session", "show", id); !strings.Contains(out, "1 confirmée(s)") || !strings.Contains(out, "0 en liste d'attente") {
 		t.Errorf("after the offer was taken:\n%s", out)
 	}
-	t.Logf("axe-core %s: %d pages audited (%s)", axeVersion(string(script)), len(a.pages), strings.Join(a.pages, ", "))
+	t.Log(br.pagesAudited())
 }

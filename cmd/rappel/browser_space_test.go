@@ -23,11 +23,8 @@ import (
 // set to a folder, each page is saved there as a PNG.
 func TestBrowserOrganiserJourney(t *testing.T) {
 	t.Parallel()
-	chromium, axePath := browserTools(t)
-	script, err := os.ReadFile(axePath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	br := newChrome(t)
+	ctx, a, do, waitHeading := br.ctx, br.a, br.do, br.headingStarts
 	b := setup(t)
 	srv := smtptest.Start(t, smtptest.Options{})
 	addr := freeAddr(t)
@@ -40,15 +37,6 @@ func TestBrowserOrganiserJourney(t *testing.T) {
 	startProcess(t, b.env, "run")
 	waitHTTP(t, base+"/readyz", 200)
 
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(1280, 900),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true),
-	)...)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(alloc)
-	defer cancel()
-	a := &auditor{t: t, script: string(script), rules: map[string]bool{}}
 	shots := os.Getenv("RAPPEL_SCREENSHOTS")
 	look := func(name string) chromedp.Action[chromedp.Void] {
 		return func(ctx context.Context, target *chromedp.Target) (chromedp.Void, error) {
@@ -61,23 +49,6 @@ func TestBrowserOrganiserJourney(t *testing.T) {
 			}
 			return chromedp.Void{}, err
 		}
-	}
-	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-	}
-	waitHeading := func(step, want string) {
-		t.Helper()
-		var h string
-		for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-			got, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h1")))
-			if h = strings.TrimSpace(got); err == nil && strings.HasPrefix(h, want) {
-				return
-			}
-		}
-		t.Fatalf("%s: the page says %q, want %q", step, h, want)
 	}
 	text := func() string {
 		t.Helper()
@@ -209,5 +180,5 @@ func TestBrowserOrganiserJourney(t *testing.T) {
 	do("teams", chromedp.Navigate(base+"/organisateurs/equipes"), look("équipes"),
 		chromedp.Click(chromedp.CSS(`a[href^="/organisateurs/equipes/"]`)), chromedp.WaitVisible(chromedp.ID("email")), look("équipe"),
 		chromedp.Navigate(base+"/organisateurs/sessions/999999"), look("page introuvable"))
-	t.Logf("axe-core %s: %d pages audited (%s)", axeVersion(string(script)), len(a.pages), strings.Join(a.pages, ", "))
+	t.Log(br.pagesAudited())
 }

@@ -88,17 +88,72 @@ func (a *auditor) audit(name string) chromedp.Action[chromedp.Void] {
 	}
 }
 
+// chrome is a headless Chromium for one test, with axe-core to audit its
+// pages: what every browser test shares.
+type chrome struct {
+	t   *testing.T
+	ctx context.Context
+	a   *auditor
+}
+
+// newChrome starts Chromium, or fails (CI installs it); it stops with the
+// test.
+func newChrome(t *testing.T) *chrome {
+	t.Helper()
+	chromium, axePath := browserTools(t)
+	script, err := os.ReadFile(axePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(1280, 900),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true),
+	)...)
+	ctx, cancel := chromedp.NewContext(alloc)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	return &chrome{t: t, ctx: ctx, a: &auditor{t: t, script: string(script), rules: map[string]bool{}}}
+}
+
+// do runs the actions of a step, or fails the test naming it.
+func (c *chrome) do(step string, actions ...chromedp.Action[chromedp.Void]) {
+	c.t.Helper()
+	if err := chromedp.Do(c.ctx, actions...); err != nil {
+		c.t.Fatalf("%s: %v", step, err)
+	}
+}
+
+// heading waits for the page whose h1 says want: a click that submits a
+// form returns before the next page is there. headingStarts waits for one
+// whose h1 starts with it.
+func (c *chrome) heading(step, want string)       { c.waitHeading(step, want, false) }
+func (c *chrome) headingStarts(step, want string) { c.waitHeading(step, want, true) }
+
+func (c *chrome) waitHeading(step, want string, prefix bool) {
+	c.t.Helper()
+	var h string
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		got, err := chromedp.Run(c.ctx, chromedp.Text(chromedp.CSS("h1")))
+		if h = strings.TrimSpace(got); err == nil && (h == want || prefix && strings.HasPrefix(h, want)) {
+			return
+		}
+	}
+	c.t.Fatalf("%s: the page says %q, want %q", step, h, want)
+}
+
+// pagesAudited says which pages axe-core audited, with its version.
+func (c *chrome) pagesAudited() string {
+	return fmt.Sprintf("axe-core %s: %d pages audited (%s)", axeVersion(c.a.script), len(c.a.pages), strings.Join(c.a.pages, ", "))
+}
+
 // TestBrowserSignUpConfirmUnsubscribe drives headless Chromium through the
 // whole life of a sign-up against the real binary and a real SMTP peer:
 // sign-up form, confirmation email, confirmation, acknowledgement,
 // unsubscription; axe-core audits every page on the way.
 func TestBrowserSignUpConfirmUnsubscribe(t *testing.T) {
 	t.Parallel()
-	chromium, axePath := browserTools(t)
-	script, err := os.ReadFile(axePath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	br := newChrome(t)
+	a, do, waitHeading := br.a, br.do, br.heading
 	b := setup(t)
 	srv := smtptest.Start(t, smtptest.Options{})
 	addr := freeAddr(t)
@@ -112,35 +167,6 @@ func TestBrowserSignUpConfirmUnsubscribe(t *testing.T) {
 	startProcess(t, env, "run")
 	waitHTTP(t, base+"/readyz", 200)
 
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true),
-	)...)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(alloc)
-	defer cancel()
-	a := &auditor{t: t, script: string(script), rules: map[string]bool{}}
-
-	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-	}
-	// waitHeading waits for the page whose h1 says want: a click that
-	// submits a form returns before the next page is there.
-	waitHeading := func(step, want string) {
-		t.Helper()
-		var h string
-		for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-			got, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h1")))
-			if h = strings.TrimSpace(got); err == nil && h == want {
-				return
-			}
-		}
-		t.Fatalf("%s: the page says %q, want %q", step, h, want)
-	}
 	submit := chromedp.Click(chromedp.CSS(`button[type="submit"]`))
 	success := chromedp.WaitVisible(chromedp.CSS(".fr-alert--success"))
 
@@ -198,7 +224,7 @@ func TestBrowserSignUpConfirmUnsubscribe(t *testing.T) {
 	}
 	sort.Strings(rules)
 	t.Logf("axe-core %s: %d pages audited (%s); %d rules passed on them: %s",
-		axeVersion(string(script)), len(a.pages), strings.Join(a.pages, ", "), len(rules), strings.Join(rules, " "))
+		axeVersion(a.script), len(a.pages), strings.Join(a.pages, ", "), len(rules), strings.Join(rules, " "))
 }
 
 // waitKind waits for a message of a kind and reads it.
