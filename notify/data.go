@@ -46,10 +46,8 @@ func (c *Composer) data(m Message) templates.Data {
 	d.EventsURL = c.cfg.PublicURL.String()
 	d.ConfirmValidity = c.cfg.ConfirmValidity
 	d.Reminders = c.cfg.Reminders
-	if m.Session.Reminders != "" {
-		if set, err := when.ParseReminders(m.Session.Reminders); err == nil {
-			d.Reminders = templates.RemindersOf(set)
-		}
+	if set := when.SetOr(m.Session.Reminders, nil); set != nil {
+		d.Reminders = templates.RemindersOf(set)
 	}
 	_, d.Calendar = calendarFor(m.Kind, c.replyTo(m.Session) != nil)
 	if d.Calendar && m.Kind != kind.Cancellation {

@@ -44,12 +44,7 @@ func (p *Previewer) Kinds(s templates.SessionInput) []kind.Message {
 
 // reminders is the session's own set, else the configured one.
 func (p *Previewer) reminders(s templates.SessionInput) []when.Reminder {
-	if s.Reminders != "" {
-		if set, err := when.ParseReminders(s.Reminders); err == nil {
-			return set
-		}
-	}
-	return p.Reminders
+	return when.SetOr(s.Reminders, p.Reminders)
 }
 
 // Message is the message of kind k about s as it would be built when it

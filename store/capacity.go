@@ -47,6 +47,15 @@ func (s *Store) offerPolicy() OfferPolicy {
 	return p
 }
 
+// NoLimit is the capacity a session is created with: nil (no limit) for
+// none or 0, which the command line and the API take for « no limit ».
+func NoLimit(n *int) *int {
+	if n == nil || *n == 0 {
+		return nil
+	}
+	return n
+}
+
 // ErrFull: the session has no free place (the database's capacity trigger
 // refused one more). The store's own paths put such a sign-up on the
 // waiting list before the trigger sees it.

@@ -190,16 +190,8 @@ func newSessionParams(c store.SessionChanges, organiserID int64, partial bool) s
 		Kind: *c.Kind, Title: *c.Title, StartsAt: start, EndsAt: c.EndsAt,
 		Description: deref(c.Description), Location: deref(c.Location), JoinURL: deref(c.JoinURL),
 		PageURL: deref(c.PageURL), Contact: deref(c.Contact), Timezone: deref(c.Timezone),
-		Accessible: c.Accessible != nil && *c.Accessible, OrganiserID: &organiserID, Capacity: positive(c.Capacity), Reminders: deref(c.Reminders),
+		Accessible: c.Accessible != nil && *c.Accessible, OrganiserID: &organiserID, Capacity: store.NoLimit(c.Capacity), Reminders: deref(c.Reminders),
 	}
-}
-
-// positive is a capacity to create a session with: nil for none, or 0.
-func positive(n *int) *int {
-	if n == nil || *n == 0 {
-		return nil
-	}
-	return n
 }
 
 func deref(p *string) string {

@@ -191,3 +191,17 @@ func ReminderForKind(configured map[kind.Message]Reminder, k kind.Message) (Remi
 	r, err := ParseReminder(label)
 	return r, err == nil
 }
+
+// SetOr is the reminder set spec writes ("7d,1d,1h"), or def when spec is
+// empty or does not parse: a session's own reminders, else the configured
+// ones.
+func SetOr(spec string, def []Reminder) []Reminder {
+	if spec == "" {
+		return def
+	}
+	set, err := ParseReminders(spec)
+	if err != nil {
+		return def
+	}
+	return set
+}

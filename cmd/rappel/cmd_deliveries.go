@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/dinum/rappel/csvimport"
-	"github.com/dinum/rappel/kind"
 	"github.com/dinum/rappel/store"
 	"github.com/dinum/rappel/templates"
 )
@@ -66,7 +65,7 @@ type reporter struct {
 func (r reporter) at(t time.Time) string { return t.In(r.loc).Format("2006-01-02 15:04:05") }
 
 func (r reporter) delivery(d store.DeliveryReport) {
-	fmt.Fprintf(r.w, "  %s, prévu le %s : %s\n", kindLabel(d.Kind), r.at(d.DueAt), r.state(d))
+	fmt.Fprintf(r.w, "  %s, prévu le %s : %s\n", templates.MessageLabel(d.Kind), r.at(d.DueAt), r.state(d))
 	if len(d.History) > 1 || (len(d.History) == 1 && d.Status != store.DeliverySent) {
 		for _, a := range d.History {
 			fmt.Fprintf(r.w, "      %s  %s\n", r.at(a.At), attemptLabel(a))
@@ -87,7 +86,7 @@ func (r reporter) state(d store.DeliveryReport) string {
 		return "échec définitif : " + deref(d.LastError)
 	case store.DeliverySkipped:
 		reason := deref(d.SkipReason)
-		s := "non envoyé : " + reasonLabels[reason]
+		s := "non envoyé : " + templates.SkipReasons[reason]
 		if reason == store.ReasonTooLate && d.DecidedAt != nil {
 			s += fmt.Sprintf(" (%s de retard)", templates.Duration(d.DecidedAt.Sub(d.DueAt).Round(time.Second)))
 		}
@@ -98,10 +97,6 @@ func (r reporter) state(d store.DeliveryReport) string {
 	}
 	return "en attente"
 }
-
-func kindLabel(k kind.Message) string { return templates.MessageLabel(k) }
-
-var reasonLabels = templates.SkipReasons
 
 // attemptLabel says what one attempt gave.
 func attemptLabel(a store.AttemptReport) string {
@@ -127,7 +122,7 @@ func deliveriesCSV(a *app, rows []store.DeliveryReport) error {
 		if d.SentAt != nil {
 			sent = r.at(*d.SentAt)
 		}
-		if err := w.Write(d.Email, d.Name, kindLabel(d.Kind), r.at(d.DueAt), statusLabels[d.Status], sent,
+		if err := w.Write(d.Email, d.Name, templates.MessageLabel(d.Kind), r.at(d.DueAt), statusLabels[d.Status], sent,
 			strconv.Itoa(d.Attempts), r.state(d)); err != nil {
 			return err
 		}

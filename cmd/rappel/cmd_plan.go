@@ -144,7 +144,7 @@ func (p planner) signup(g store.Signup) {
 			lines = append(lines, p.recorded(r))
 		}
 	}
-	for _, rem := range sessionReminders(p.a, p.s) {
+	for _, rem := range when.SetOr(p.s.Reminders, p.a.cfg.Reminders) {
 		due := p.a.cfg.WorkingDays().DueAt(rem, p.s.StartsAt, sessionZone(p.a, p.s))
 		if !p.win.contains(due) {
 			continue
@@ -184,7 +184,7 @@ func (p planner) situation(g store.Signup, rem when.Reminder, due time.Time, pla
 	if g.ConfirmedAt != nil {
 		s.ConfirmedAt = *g.ConfirmedAt
 	}
-	for _, other := range sessionReminders(p.a, p.s) {
+	for _, other := range when.SetOr(p.s.Reminders, p.a.cfg.Reminders) {
 		if other.Kind() != rem.Kind() {
 			s.OtherDues = append(s.OtherDues, p.a.cfg.WorkingDays().DueAt(other, p.s.StartsAt, sessionZone(p.a, p.s)))
 		}
@@ -207,36 +207,26 @@ func absDuration(d time.Duration) time.Duration {
 
 // forecast says what the scheduler will do with a reminder still to come.
 func (p planner) forecast(rem when.Reminder, o scheduler.Outlook) string {
-	label := kindLabel(rem.Kind())
+	label := templates.MessageLabel(rem.Kind())
 	if !o.Send {
-		return label + " : exclu, " + reasonLabels[o.Reason]
+		return label + " : exclu, " + templates.SkipReasons[o.Reason]
 	}
 	return fmt.Sprintf("%s : sera envoyé le %s", label, p.at(o.At))
 }
 
 // recorded says what became of a message already decided, or of a notice.
 func (p planner) recorded(r store.DeliveryReport) string {
-	label := kindLabel(r.Kind)
+	label := templates.MessageLabel(r.Kind)
 	switch r.Status {
 	case store.DeliverySent:
 		return fmt.Sprintf("%s : envoyé le %s", label, p.at(*r.SentAt))
 	case store.DeliveryFailed:
 		return label + " : échec définitif, " + deref(r.LastError)
 	case store.DeliverySkipped:
-		return label + " : exclu, " + reasonLabels[deref(r.SkipReason)]
+		return label + " : exclu, " + templates.SkipReasons[deref(r.SkipReason)]
 	}
 	if r.Attempts > 0 {
 		return fmt.Sprintf("%s : en attente d'une nouvelle tentative (%d échouée(s) : %s)", label, r.Attempts, deref(r.LastError))
 	}
 	return fmt.Sprintf("%s : sera envoyé le %s", label, p.at(r.DueAt))
-}
-
-// sessionReminders is the session's own reminder set, else REMINDERS.
-func sessionReminders(a *app, s store.Session) []when.Reminder {
-	if s.Reminders != "" {
-		if set, err := when.ParseReminders(s.Reminders); err == nil {
-			return set
-		}
-	}
-	return a.cfg.Reminders
 }

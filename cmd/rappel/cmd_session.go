@@ -40,7 +40,7 @@ func cmdSessionAdd(ctx context.Context, a *app, args []string) error {
 		Kind: *ch.Kind, Title: *ch.Title, StartsAt: *ch.StartsAt, EndsAt: ch.EndsAt,
 		Description: deref(ch.Description), Location: deref(ch.Location), JoinURL: deref(ch.JoinURL),
 		PageURL: deref(ch.PageURL), Contact: deref(ch.Contact), Timezone: deref(ch.Timezone),
-		Accessible: ch.Accessible != nil && *ch.Accessible, Capacity: capacityOf(ch.Capacity), Reminders: deref(ch.Reminders),
+		Accessible: ch.Accessible != nil && *ch.Accessible, Capacity: store.NoLimit(ch.Capacity), Reminders: deref(ch.Reminders),
 	})
 	if err != nil {
 		return err
@@ -48,15 +48,6 @@ func cmdSessionAdd(ctx context.Context, a *app, args []string) error {
 	a.logger.Info("Session created.", "session_id", sess.ID)
 	_, err = fmt.Fprintln(a.stdout, sess.ID)
 	return err
-}
-
-// capacityOf is the capacity a new session gets: nil (no limit) for none
-// or 0.
-func capacityOf(n *int) *int {
-	if n == nil || *n == 0 {
-		return nil
-	}
-	return n
 }
 
 func deref(s *string) string {
