@@ -14,20 +14,16 @@ import (
 // deadline, with two buttons: take it, or leave it to the next person (a
 // GET changes nothing).
 func (s *Server) offerPage(w http.ResponseWriter, r *http.Request) {
-	signup, sess, ok := s.signupOf(w, r)
+	signup, row, ok := s.signupAndSession(w, r)
 	if !ok {
 		return
 	}
+	sess := s.words(row)
 	offer, err := s.store.OfferOf(r.Context(), signup.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		s.offerGone(w, signup, sess)
 		return
 	}
-	if err != nil {
-		s.serverError(w, err)
-		return
-	}
-	row, err := s.store.SessionByID(r.Context(), signup.SessionID)
 	if err != nil {
 		s.serverError(w, err)
 		return

@@ -88,6 +88,13 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request, scope strin
 
 // signupOf reads the sign-up a link's token names, or answers 404.
 func (s *Server) signupOf(w http.ResponseWriter, r *http.Request) (store.Signup, templates.Session, bool) {
+	signup, sess, ok := s.signupAndSession(w, r)
+	return signup, s.words(sess), ok
+}
+
+// signupAndSession reads the sign-up a link's token names and its session,
+// or answers 404.
+func (s *Server) signupAndSession(w http.ResponseWriter, r *http.Request) (store.Signup, store.Session, bool) {
 	id, err := s.cfg.Tokens.Verify(token.Unsubscribe, r.PathValue("token"))
 	if err == nil {
 		var signup store.Signup
@@ -96,7 +103,7 @@ func (s *Server) signupOf(w http.ResponseWriter, r *http.Request) (store.Signup,
 			var sess store.Session
 			sess, err = s.store.SessionByID(r.Context(), signup.SessionID)
 			if err == nil {
-				return signup, s.words(sess), true
+				return signup, sess, true
 			}
 		}
 	}
@@ -106,5 +113,5 @@ func (s *Server) signupOf(w http.ResponseWriter, r *http.Request) (store.Signup,
 	} else {
 		s.serverError(w, err)
 	}
-	return store.Signup{}, templates.Session{}, false
+	return store.Signup{}, store.Session{}, false
 }
