@@ -17,7 +17,8 @@ test:
 	scripts/test.sh
 
 ## bench : mesures de vitesse sur des PostgreSQL jetables : envoi de 1 000,
-## 10 000 et 100 000 rappels comparé au plafond de la machine, planification
+## 10 000 et 100 000 rappels sur 4 puis 16 connexions SMTP comparé au plafond
+## de la machine, avec son coût pour PostgreSQL par message, planification
 ## d'un million d'inscriptions, composition d'un message, pages de l'espace
 ## organisateurs d'une session de 100 000 inscrits (MILLION=1 : envoi d'un
 ## million en plus)

@@ -3,12 +3,14 @@ package bench
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,7 +20,7 @@ import (
 
 var (
 	million = flag.Bool("million", false, "also send 1,000,000 reminders")
-	conns   = flag.Int("conns", 4, "SMTP connections, of the worker and of the ceiling")
+	conns   = flag.String("conns", "4,16", "SMTP connections, of the worker and of the ceiling: one run for each number")
 	sqlTop  = flag.Bool("sqltop", false, "log the statements run most often while sending")
 	// profileDir, when set, receives the worker's CPU profile of each size,
 	// to read with "go tool pprof".
@@ -29,25 +31,35 @@ const secretKey = "xY+0e6HH+5wsPS4FBFXyDjLF2G/JB43ytNI65OpnvFc="
 
 // BenchmarkSend signs n agents up to one webinaire whose H-1 reminder falls
 // due a few seconds after the worker started, and measures the sending of
-// those n reminders by the real "rappel run", then the ceiling. Run it once
-// per size: -benchtime=1x.
+// those n reminders by the real "rappel run", then the ceiling, over each
+// number of SMTP connections. Run it once per size: -benchtime=1x.
 func BenchmarkSend(b *testing.B) {
 	sizes := []int{1_000, 10_000, 100_000}
 	if *million {
 		sizes = append(sizes, 1_000_000)
 	}
+	var connCounts []int
+	for f := range strings.SplitSeq(*conns, ",") {
+		c, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || c < 1 {
+			b.Fatalf("-conns %q: a list of numbers of connections, such as 4,16", *conns)
+		}
+		connCounts = append(connCounts, c)
+	}
 	bins := buildBinaries(b)
 	for _, n := range sizes {
-		b.Run("n="+strconv.Itoa(n), func(b *testing.B) {
-			for range b.N {
-				// The ceiling first, on an idle machine: after the run,
-				// PostgreSQL vacuums what the run updated.
-				ceiling := ceilingRun(b, bins, n, *conns, false)
-				pipelined := ceilingRun(b, bins, n, *conns, true)
-				run := sendRun(b, bins, n, *conns)
-				run.report(b, ceiling, pipelined)
-			}
-		})
+		for _, c := range connCounts {
+			b.Run(fmt.Sprintf("n=%d/conns=%d", n, c), func(b *testing.B) {
+				for range b.N {
+					// The ceiling first, on an idle machine: after the run,
+					// PostgreSQL vacuums what the run updated.
+					ceiling := ceilingRun(b, bins, n, c, false)
+					pipelined := ceilingRun(b, bins, n, c, true)
+					run := sendRun(b, bins, n, c)
+					run.report(b, ceiling, pipelined)
+				}
+			})
+		}
 	}
 }
 
@@ -62,9 +74,12 @@ type sendResult struct {
 	planTook   time.Duration
 	duplicates int
 	commits    commitDelays
-	// Processor time of the worker (its whole run), of the sink and of
-	// PostgreSQL while sending.
-	workerCPU, sinkCPU, dbCPU time.Duration
+	// Processor time of the worker (its whole run) and of the sink.
+	workerCPU, sinkCPU time.Duration
+	// db is what PostgreSQL spent from just before the due instant to the
+	// worker's exit; vacuum what it spent then to vacuum what the sending
+	// left, which autovacuum would have done a minute later.
+	db, vacuum storetest.Cost
 }
 
 func sendRun(b *testing.B, bins binaries, n, conns int) sendResult {
@@ -76,7 +91,7 @@ func sendRun(b *testing.B, bins binaries, n, conns int) sendResult {
 
 	// Room for the import and the planning before the due instant; a run
 	// where it was too short fails rather than measure the planning.
-	lead := 5*time.Second + time.Duration(n)*100*time.Microsecond
+	lead := 5*time.Second + time.Duration(n)*120*time.Microsecond
 	start := time.Now().Add(time.Hour + lead).Truncate(time.Second)
 	sess, err := st.CreateSession(ctx, benchSession(start))
 	if err != nil {
@@ -118,23 +133,30 @@ func sendRun(b *testing.B, bins binaries, n, conns int) sendResult {
 		time.Sleep(50 * time.Millisecond)
 	}
 	res.planTook = time.Since(t0)
+	settle(b, cluster.DSN())
+	if time.Until(res.due) < 500*time.Millisecond {
+		b.Fatalf("planned and settled %v before the due instant: lead too short", time.Until(res.due))
+	}
 	time.Sleep(time.Until(res.due.Add(-300 * time.Millisecond)))
 	stmts.Reset()
-	dbBefore := cluster.CPUTime()
+	meter := cluster.StartMeter()
 
 	sk.waitDone(b, 30*time.Minute)
 	// Outcomes are committed within 50 ms of their acceptance.
 	time.Sleep(200 * time.Millisecond)
 	res.statements = stmts.Count(ctx)
 	res.commits = scrapeCommitDelays(b, "http://"+httpAddr+"/metrics")
-	res.dbCPU = cluster.CPUTime() - dbBefore
 	if *sqlTop {
 		for _, s := range stmts.Top(ctx, 10) {
-			b.Logf("%8d calls %10.1f ms  %s", s.Calls, s.TotalMS, s.Query)
+			fmt.Fprintf(os.Stderr, "%8d calls %10.1f ms  %s\n", s.Calls, s.TotalMS, s.Query)
 		}
 	}
 	res.peakRSS = w.peakRSS(b)
 	res.workerCPU = w.stop(b)
+	res.db = meter.Stop()
+	meter = cluster.StartMeter()
+	vacuum(b, cluster.DSN())
+	res.vacuum = meter.Stop()
 	total, distinct, sinkCPU := sk.stop(b)
 	res.sinkCPU = sinkCPU
 	res.duplicates = total - distinct
@@ -143,6 +165,37 @@ func sendRun(b *testing.B, bins binaries, n, conns int) sendResult {
 		b.Fatalf("after the run: %d pending, %d failed (%v)", pending, failed, err)
 	}
 	return res
+}
+
+// vacuum cleans what the sending left behind: the versions of the rows it
+// updated.
+func vacuum(b *testing.B, dsn string) {
+	b.Helper()
+	db, err := sql.Open("postgres", dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("VACUUM"); err != nil {
+		b.Fatalf("VACUUM: %v", err)
+	}
+}
+
+// settle does what the hours between a sign-up and its reminder would have
+// done: the autovacuum of the rows the import and the planning wrote, and a
+// checkpoint, so that the sending pays for its own writes only.
+func settle(b *testing.B, dsn string) {
+	b.Helper()
+	db, err := sql.Open("postgres", dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []string{"VACUUM (ANALYZE)", "CHECKPOINT"} {
+		if _, err := db.Exec(q); err != nil {
+			b.Fatalf("%s: %v", q, err)
+		}
+	}
 }
 
 func benchSession(start time.Time) store.SessionParams {
@@ -221,13 +274,21 @@ func (r sendResult) report(b *testing.B, c, p ceilingResult) {
 	b.ReportMetric(float64(r.duplicates), "duplicates")
 	b.ReportMetric(float64(r.commits.over50ms), "commits-over-50ms")
 	b.ReportMetric(float64(r.n)/float64(max(r.commits.flushes, 1)), "outcomes/commit")
-	perK := func(d time.Duration) float64 { return ms(d) * 1000 / float64(r.n) }
-	b.ReportMetric(perK(r.workerCPU), "CPU-ms/1k-worker")
-	b.ReportMetric(perK(r.dbCPU), "CPU-ms/1k-db")
-	b.ReportMetric(perK(r.sinkCPU), "CPU-ms/1k-sink")
-	b.ReportMetric(perK(c.cpu), "CPU-ms/1k-ceiling")
-	b.ReportMetric(perK(c.sinkCPU), "CPU-ms/1k-ceiling-sink")
-	b.ReportMetric(perK(p.cpu), "CPU-ms/1k-pipelined-ceiling")
+	perMsg := func(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) / float64(r.n) }
+	b.ReportMetric(perMsg(r.workerCPU), "µs-CPU/msg-rappel")
+	b.ReportMetric(perMsg(r.db.CPU()+r.vacuum.CPU()), "µs-CPU/msg-db")
+	b.ReportMetric(perMsg(r.db.Backends), "µs-CPU/msg-db-sessions")
+	b.ReportMetric(perMsg(r.db.Autovacuum+r.db.Background), "µs-CPU/msg-db-background")
+	b.ReportMetric(perMsg(r.vacuum.CPU()), "µs-CPU/msg-db-vacuum")
+	b.ReportMetric(float64(r.db.WALBytes+r.vacuum.WALBytes)/float64(r.n), "WAL-B/msg")
+	b.ReportMetric(float64(r.db.Rows.Written())/float64(r.n), "rows-written/msg")
+	b.ReportMetric(float64(r.db.Rows.IndexEntries)/float64(r.n), "index-entries/msg")
+	b.ReportMetric(float64(r.db.Rows.Locked)/float64(r.n), "row-locks/msg")
+	b.ReportMetric(100*float64(r.db.Rows.HOTUpdated)/float64(max(r.db.Rows.Updated+r.db.Rows.HOTUpdated, 1)), "%-HOT-updates")
+	b.ReportMetric(perMsg(r.sinkCPU), "µs-CPU/msg-sink")
+	b.ReportMetric(perMsg(c.cpu), "µs-CPU/msg-ceiling")
+	b.ReportMetric(perMsg(c.sinkCPU), "µs-CPU/msg-ceiling-sink")
+	b.ReportMetric(perMsg(p.cpu), "µs-CPU/msg-pipelined-ceiling")
 	b.ReportMetric(r.importTook.Seconds(), "s-import")
 	b.ReportMetric(r.planTook.Seconds(), "s-plan")
 }

@@ -56,7 +56,7 @@ func (s *Statements) Count(ctx context.Context) int64 {
 func (s *Statements) Top(ctx context.Context, n int) []StatementCount {
 	s.t.Helper()
 	rows, err := s.db.QueryContext(ctx, `
-		SELECT calls, round(total_exec_time::numeric, 1), left(regexp_replace(query, '\s+', ' ', 'g'), 120)
+		SELECT calls, round(total_exec_time::numeric, 1), left(regexp_replace(query, '\s+', ' ', 'g'), 160)
 		FROM pg_stat_statements
 		WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
 		  AND query NOT LIKE '%pg_stat_statements%'
