@@ -10,36 +10,53 @@ import (
 )
 
 // claimSet counts the chunks of each claim still in flight, whose lease
-// the renewer extends.
+// the renewer extends, and keeps the claim's deliveries: the renewal finds
+// them by id.
 type claimSet struct {
 	mu     sync.Mutex
-	chunks map[string]int
+	claims map[string]*claimed
 }
 
-func newClaimSet() *claimSet { return &claimSet{chunks: map[string]int{}} }
+type claimed struct {
+	chunks int
+	ids    []int64
+}
 
-func (c *claimSet) add(tok string, n int) {
+func newClaimSet() *claimSet { return &claimSet{claims: map[string]*claimed{}} }
+
+func (c *claimSet) add(tok string, chunks []chunk) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.chunks[tok] += n
+	cl := c.claims[tok]
+	if cl == nil {
+		cl = &claimed{}
+		c.claims[tok] = cl
+	}
+	for _, ch := range chunks {
+		cl.chunks++
+		cl.ids = append(cl.ids, ch.ids...)
+	}
 }
 
 func (c *claimSet) done(tok string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.chunks[tok]--; c.chunks[tok] <= 0 {
-		delete(c.chunks, tok)
+	if cl := c.claims[tok]; cl != nil {
+		if cl.chunks--; cl.chunks <= 0 {
+			delete(c.claims, tok)
+		}
 	}
 }
 
-func (c *claimSet) tokens() []string {
+// inFlight lists the claims in flight and their deliveries.
+func (c *claimSet) inFlight() (tokens []string, ids []int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := make([]string, 0, len(c.chunks))
-	for tok := range c.chunks {
-		out = append(out, tok)
+	for tok, cl := range c.claims {
+		tokens = append(tokens, tok)
+		ids = append(ids, cl.ids...)
 	}
-	return out
+	return tokens, ids
 }
 
 // renew extends the leases of the claims in flight every third of a lease,
@@ -52,7 +69,8 @@ func (d *dispatcher) renew(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := d.s.store.RenewClaims(ctx, d.claims.tokens(), d.s.cfg.Lease); err != nil && ctx.Err() == nil {
+			tokens, ids := d.claims.inFlight()
+			if err := d.s.store.RenewClaims(ctx, tokens, ids, d.s.cfg.Lease); err != nil && ctx.Err() == nil {
 				d.s.logger.Warn("Leases could not be renewed.", slog.Any("error", err))
 			}
 		}

@@ -108,7 +108,7 @@ func (d *dispatcher) claimDue(ctx context.Context) error {
 		// A claim is shared among the chunk workers.
 		size := min(cfg.ChunkSize, (len(claimed)+cfg.ChunkWorkers-1)/cfg.ChunkWorkers)
 		chunks := chunkBySession(tok, claimed, size)
-		d.claims.add(tok, len(chunks))
+		d.claims.add(tok, chunks)
 		for i, ch := range chunks {
 			select {
 			case d.queue <- ch:

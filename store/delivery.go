@@ -297,14 +297,17 @@ func (s *Store) RecordOutcomes(ctx context.Context, outcomes []Outcome) (int64, 
 }
 
 // RenewClaims extends the lease of the claims still in flight, so that a
-// replica that is slow but alive keeps its work.
-func (s *Store) RenewClaims(ctx context.Context, tokens []string, lease time.Duration) error {
-	if len(tokens) == 0 {
+// replica that is slow but alive keeps its work. ids are the deliveries of
+// those claims: the rows are found by their key, those no longer pending or
+// no longer held by one of the claims are left alone.
+func (s *Store) RenewClaims(ctx context.Context, tokens []string, ids []int64, lease time.Duration) error {
+	if len(tokens) == 0 || len(ids) == 0 {
 		return nil
 	}
 	_, err := s.db.ExecContext(ctx, `
-		UPDATE deliveries SET next_attempt_at = now() + make_interval(secs => $2)
-		WHERE claim_token = ANY($1::uuid[]) AND status = 'pending'`, pq.Array(tokens), lease.Seconds())
+		UPDATE deliveries SET next_attempt_at = now() + make_interval(secs => $3)
+		WHERE id = ANY($1) AND claim_token = ANY($2::uuid[]) AND status = 'pending'`,
+		pq.Array(ids), pq.Array(tokens), lease.Seconds())
 	if err != nil {
 		return fmt.Errorf("renew claims: %w", err)
 	}

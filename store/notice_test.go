@@ -29,7 +29,7 @@ func TestLeaseRenewAndTakeover(t *testing.T) {
 		t.Fatalf("claimed %d", len(first))
 	}
 	// Renewed, the claim outlives its first lease.
-	if err := b.st.RenewClaims(b.ctx, []string{tokens[0]}, 3*time.Second); err != nil {
+	if err := b.st.RenewClaims(b.ctx, []string{tokens[0]}, []int64{first[0].ID}, 3*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(1300 * time.Millisecond)
